@@ -117,7 +117,6 @@ class Runc:
         to the container, and it tells runc's failures apart from an exec'd
         process's exit status.
         """
-        self._check_flags_supported(subcommand)
         with _private_log(private_log and not self.options.log) as log_path:
             argv = self.argv(subcommand, log_path)
             user_log_offset = _file_size(self.options.log)
@@ -128,14 +127,18 @@ class Runc:
                 log_text = _read_text(self.options.log, user_log_offset)
             else:
                 log_text = ""
-        messages = parse_log_errors(log_text) or parse_log_errors(result.err)
-        failed = result.rc != 0 if check else bool(messages and (log_path or self.options.log))
+        log_messages = parse_log_errors(log_text)
+        messages = log_messages or parse_log_errors(result.err)
+        # Without ``check`` (exec) stderr is the process's own: only runc's log tells runc's failures apart.
+        failed = result.rc != 0 if check else bool(log_messages)
         if failed:
             raise _error_for(argv, subcommand, result, messages)
         return result
 
-    def _check_flags_supported(self, subcommand: t.Sequence[str]) -> None:
-        newer = [flag for flag in subcommand if flag in FLAGS_SINCE]
+    def _check_flags_supported(self, flags: t.Sequence[str]) -> None:
+        """Refuse an options type's flags that this runc is too old for (only flags: an
+        exec'd command's own arguments may look like runc flags)."""
+        newer = [flag for flag in flags if flag in FLAGS_SINCE]
         if not newer:
             return
         release = self.version().release()
@@ -262,10 +265,14 @@ class Runc:
             return self._call(argv, timeout=timeout, data=stdin, io=options.io, private_log=True, check=False)
 
     def checkpoint(self, container_id: str, options: CheckpointOptions, timeout: t.Optional[float] = None) -> None:
-        self._call(["checkpoint", *options.args(), validate_container_id(container_id)], timeout=timeout)
+        validate_container_id(container_id)
+        self._check_flags_supported(options.args())
+        self._call(["checkpoint", *options.args(), container_id], timeout=timeout)
 
     def restore(self, container_id: str, options: RestoreOptions, timeout: t.Optional[float] = None) -> None:
-        argv = ["restore", *options.args(), validate_container_id(container_id)]
+        validate_container_id(container_id)
+        self._check_flags_supported(options.args())
+        argv = ["restore", *options.args(), container_id]
         self._call(argv, timeout=timeout, io=options.io if options.detach else None, private_log=True)
 
 

@@ -11,7 +11,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import I
 
 # runc accepts ids matching ^[\w+-\.]+$ that are not "." or ".."; the ids
 # become directory names under the state root, so anything else could escape it.
-_ID_PATTERN = re.compile(r"^[\w+\-.]+$", re.ASCII)
+# \Z, not $: Python's $ also matches before a trailing newline, Go's does not.
+_ID_PATTERN = re.compile(r"^[\w+\-.]+\Z", re.ASCII)
 _MAX_ID_LENGTH = 1024
 
 
@@ -23,6 +24,9 @@ def validate_container_id(container_id: object) -> str:
         raise InvalidContainerIdError("container id %r is not allowed: it names a directory, not a container" % container_id)
     if len(container_id) > _MAX_ID_LENGTH:
         raise InvalidContainerIdError("container id is %d characters long; at most %d are allowed" % (len(container_id), _MAX_ID_LENGTH))
+    if container_id.startswith("-"):
+        # runc's CLI would read such an id as a flag (``--force`` to ``runc delete``).
+        raise InvalidContainerIdError("container id %r is not allowed: runc would read it as a flag" % container_id)
     if not _ID_PATTERN.match(container_id):
         raise InvalidContainerIdError(
             "container id %r is invalid: runc allows only ASCII letters, digits, '_', '+', '-' and '.'" % container_id
