@@ -199,6 +199,12 @@ molecule: $(DEV)/.stamp collections
 		cd $(ROOT)/extensions && PATH=$(DEV)/bin:$$PATH $(DEV)/bin/molecule test --all; \
 	fi
 
+# ---------------------------------------------------------------- the main job
+# playbooks/demo.yml on localhost: builds a busybox rootfs, deploys containers, exec, checkpoint/restore.
+demo: $(DEV)/.stamp collections
+	$(DEV)/bin/ansible-playbook -i localhost, -c local -e ansible_python_interpreter=$(DEV)/bin/python \
+		$(ROOT)/playbooks/demo.yml
+
 # ---------------------------------------------------------------- everything
 GATES := unit sanity lint build integration molecule
 
