@@ -1,0 +1,352 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: ocitools contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: runc_checkpoint
+short_description: Checkpoint and restore runc containers with CRIU
+version_added: 0.1.0
+description:
+  - Dumps a running container's processes into a CRIU image directory (O(state=checkpointed)), or restores a
+    container from such a directory (O(state=restored)), with C(runc checkpoint) and C(runc restore).
+  - A restored container continues where it was dumped; it may be restored under a new O(id).
+  - A checkpoint is taken only when O(image_path) holds no complete checkpoint, or with O(force=true).
+    A directory is a complete checkpoint when it has CRIU's C(inventory.img), C(pstree.img), at least one
+    C(core-*.img) and runc's C(descriptors.json); a pre-dump has C(inventory.img) and C(pagemap-*.img) but no
+    C(pstree.img). Image files left by a failed dump are removed, so they never look complete.
+  - When runc or CRIU fails, the error carries the tail of CRIU's own log (C(dump.log) or C(restore.log) in the
+    work directory) and the likely cause in plain words.
+  - CRIU cannot dump a container whose stdin, stdout or stderr is a regular file on the host; run containers to
+    be checkpointed with stdio on C(/dev/null), a pipe or a terminal.
+author:
+  - ocitools contributors (@ocitools)
+extends_documentation_fragment:
+  - ocitools.runc.runc
+attributes:
+  check_mode:
+    support: full
+    description: Plans only; runc is only asked for the container's state, and no directory is created.
+  diff_mode:
+    support: full
+    description: Shows the container's status and the kind of image set in O(image_path), before and after.
+options:
+  id:
+    description:
+      - The container to checkpoint, or the id to restore the container under (it may differ from the original id).
+    type: str
+    required: true
+  state:
+    description:
+      - V(checkpointed) dumps the container into O(image_path). Without O(leave_running), runc stops and deletes
+        the container after the dump.
+      - V(restored) restores the container from O(image_path) with O(bundle), detached. Nothing is done when a
+        container with that id is already running or paused; a created or stopped one is deleted first.
+    type: str
+    choices: [checkpointed, restored]
+    default: checkpointed
+  image_path:
+    description:
+      - Directory of the CRIU images. Created with mode 0700 (it holds process memory) when needed.
+      - Image files already in it are removed before a new dump (it holds no complete checkpoint, or O(force) asked
+        for a new one).
+    type: path
+    required: true
+  work_path:
+    description:
+      - Directory for CRIU's logs and work files (runc C(--work-path)). Defaults to O(image_path), where CRIU's
+        C(dump.log) and C(restore.log) then end up.
+    type: path
+  parent_path:
+    description:
+      - A pre-dump this checkpoint is incremental to (runc C(--parent-path)). CRIU links C(image_path/parent) to it,
+        so a relative path is relative to O(image_path), for example V(../pre); an absolute path works too.
+      - Needs CRIU's memory tracking (soft-dirty pages, kernel C(CONFIG_MEM_SOFT_DIRTY)).
+      - Only with O(state=checkpointed).
+    type: path
+  pre_dump:
+    description:
+      - Dump only the memory, leaving the container running (runc C(--pre-dump)), as the parent of a later
+        checkpoint with O(parent_path). Taken when O(image_path) holds neither a pre-dump nor a complete checkpoint,
+        or with O(force=true).
+      - Needs CRIU's memory tracking (soft-dirty pages, kernel C(CONFIG_MEM_SOFT_DIRTY)).
+      - Only with O(state=checkpointed).
+    type: bool
+    default: false
+  leave_running:
+    description:
+      - Keep the container running after the checkpoint (runc C(--leave-running)).
+      - Only with O(state=checkpointed).
+    type: bool
+    default: false
+  tcp_established:
+    description:
+      - Checkpoint or restore established TCP connections (runc C(--tcp-established)).
+    type: bool
+    default: false
+  tcp_skip_in_flight:
+    description:
+      - Skip in-flight TCP connections (runc C(--tcp-skip-in-flight), runc 1.2 or newer; refused on older runc).
+      - Only with O(state=checkpointed).
+    type: bool
+    default: false
+  ext_unix_sk:
+    description:
+      - Allow Unix sockets connected outside the container (runc C(--ext-unix-sk)).
+    type: bool
+    default: false
+  shell_job:
+    description:
+      - Allow a process tree that belongs to a shell session or terminal (runc C(--shell-job)).
+    type: bool
+    default: false
+  file_locks:
+    description:
+      - Checkpoint or restore file locks (runc C(--file-locks)).
+    type: bool
+    default: false
+  link_remap:
+    description:
+      - Allow CRIU to link-remap files that were deleted but are open (runc C(--link-remap), runc 1.2 or newer;
+        refused on older runc).
+      - Only with O(state=checkpointed).
+    type: bool
+    default: false
+  manage_cgroups_mode:
+    description:
+      - How CRIU handles the container's cgroups (runc C(--manage-cgroups-mode)); runc's default is V(soft).
+      - V(ignore) needs runc 1.2 or newer and is refused on older runc.
+    type: str
+    choices: [soft, full, strict, ignore]
+  empty_ns:
+    description:
+      - Namespaces to create without restoring their properties, for example V(network) (runc C(--empty-ns)).
+    type: list
+    elements: str
+    default: []
+  page_server:
+    description:
+      - C(ADDRESS:PORT) of a CRIU page server that receives the memory pages (runc C(--page-server)).
+      - Only with O(state=checkpointed).
+    type: str
+  auto_dedup:
+    description:
+      - Deduplicate memory images as they are written or read (runc C(--auto-dedup)).
+    type: bool
+    default: false
+  lazy_pages:
+    description:
+      - Transfer memory pages lazily with userfaultfd (runc C(--lazy-pages)). A lazy checkpoint needs O(page_server)
+        and does not return until the restoring side has fetched every page (bounded by O(command_timeout)).
+      - Fails with the reason when this CRIU or kernel lacks lazy-pages support.
+    type: bool
+    default: false
+  force:
+    description:
+      - Take a new checkpoint (or pre-dump) even when O(image_path) already holds one; the old images are removed first.
+    type: bool
+    default: false
+  bundle:
+    description:
+      - The bundle of the container to restore (its C(config.json) and rootfs). Required with O(state=restored).
+    type: path
+  pid_file:
+    description:
+      - File runc writes the restored container's pid to (runc C(--pid-file)). Only with O(state=restored).
+    type: path
+  no_subreaper:
+    description:
+      - Do not use a subreaper for reparented processes (runc C(--no-subreaper)). Only with O(state=restored).
+    type: bool
+    default: false
+  no_pivot:
+    description:
+      - Do not use pivot_root, for a rootfs on a ramdisk (runc C(--no-pivot)). Only with O(state=restored).
+    type: bool
+    default: false
+  lsm_profile:
+    description:
+      - LSM profile for the restored container as C(TYPE:NAME) (runc C(--lsm-profile)). Only with O(state=restored).
+    type: str
+  lsm_mount_context:
+    description:
+      - LSM mount context for the restored container (runc C(--lsm-mount-context)). Only with O(state=restored).
+    type: str
+notes:
+  - The restored container's stdio is what it was at the checkpoint; CRIU reopens the same files (runc only
+    re-binds pipes). runc itself runs with its stdio on C(/dev/null), so it never holds the task open.
+    This is why a container meant to be checkpointed should have its stdio on C(/dev/null) or a pipe, not a
+    regular host file, which CRIU cannot dump.
+  - CRIU must pass C(criu check) on the host; use the O(criu) option to point runc at a working CRIU.
+    CRIU runs C(iptables-restore) to lock the container's network, so it must be on E(PATH).
+requirements:
+  - runc
+  - CRIU (and iptables-restore)
+seealso:
+  - name: CRIU
+    description: Checkpoint/Restore In Userspace.
+    link: https://criu.org/
+"""
+
+EXAMPLES = r"""
+- name: Checkpoint a container and stop it
+  ocitools.runc.runc_checkpoint:
+    id: web
+    image_path: /var/lib/checkpoints/web
+    criu: /usr/sbin/criu
+
+- name: Checkpoint a container and keep it running
+  ocitools.runc.runc_checkpoint:
+    id: web
+    image_path: /var/lib/checkpoints/web-live
+    leave_running: true
+
+- name: Pre-dump the memory, then take the final checkpoint on top of it
+  block:
+    - name: Pre-dump
+      ocitools.runc.runc_checkpoint:
+        id: web
+        image_path: /var/lib/checkpoints/web-pre
+        pre_dump: true
+    - name: Final dump
+      ocitools.runc.runc_checkpoint:
+        id: web
+        image_path: /var/lib/checkpoints/web-final
+        parent_path: ../web-pre
+
+- name: Restore it, here under a new id
+  ocitools.runc.runc_checkpoint:
+    id: web-restored
+    state: restored
+    image_path: /var/lib/checkpoints/web
+    bundle: /srv/bundles/web
+"""
+
+RETURN = r"""
+container:
+  description: The container's state after the task (as C(runc state) reports it); null when it does not exist.
+  returned: success
+  type: dict
+  sample: {"id": "web", "pid": 4242, "status": "running", "bundle": "/srv/bundles/web"}
+actions:
+  description: What was done (or, in check mode, would be done), in plain words.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create /var/lib/checkpoints/web (mode 0700)", "checkpoint container web into /var/lib/checkpoints/web"]
+image_path:
+  description: The image directory, as an absolute path.
+  returned: success
+  type: str
+checkpoint:
+  description: The image directory after the task.
+  returned: success
+  type: dict
+  contains:
+    path:
+      description: The image directory.
+      type: str
+    exists:
+      description: Whether the directory exists.
+      type: bool
+    kind:
+      description: V(checkpoint) (complete), V(pre-dump), V(partial) (unusable leftovers) or V(none).
+      type: str
+    complete:
+      description: Whether it holds a complete checkpoint that can be restored.
+      type: bool
+    files:
+      description: Number of regular files in it.
+      type: int
+    bytes:
+      description: Their total size in bytes.
+      type: int
+duration:
+  description: Seconds the C(runc checkpoint) or C(runc restore) call took; 0 when none ran.
+  returned: success
+  type: float
+diff:
+  description: Container status and kind of image set before and after (with C(--diff)).
+  returned: when diff mode is on
+  type: dict
+  sample: {"before": {"container": "running", "image": "none"}, "after": {"container": "absent", "image": "checkpoint"}}
+likely_cause:
+  description: The likely cause of a failed checkpoint or restore, in plain words.
+  returned: failure of runc checkpoint or restore
+  type: str
+criu_log:
+  description: The CRIU log that was written during the failed call.
+  returned: failure of runc checkpoint or restore
+  type: str
+criu_log_tail:
+  description: Its last lines.
+  returned: failure of runc checkpoint or restore
+  type: str
+criu:
+  description: What C(criu check) said right after the failure (V(usable), V(path), V(version), V(message)).
+  returned: failure of runc checkpoint or restore
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ocitools.runc.plugins.module_utils.checkpoint_manager import (
+    CheckpointError,
+    CheckpointManager,
+)
+from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import InvalidContainerIdError, RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils.runc_module import (
+    fail_with_error,
+    runc_argument_spec,
+    runc_from_module,
+)
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=runc_argument_spec(
+            id=dict(type="str", required=True),
+            state=dict(type="str", choices=["checkpointed", "restored"], default="checkpointed"),
+            image_path=dict(type="path", required=True),
+            work_path=dict(type="path"),
+            parent_path=dict(type="path"),
+            pre_dump=dict(type="bool", default=False),
+            leave_running=dict(type="bool", default=False),
+            tcp_established=dict(type="bool", default=False),
+            tcp_skip_in_flight=dict(type="bool", default=False),
+            ext_unix_sk=dict(type="bool", default=False),
+            shell_job=dict(type="bool", default=False),
+            file_locks=dict(type="bool", default=False),
+            link_remap=dict(type="bool", default=False),
+            manage_cgroups_mode=dict(type="str", choices=["soft", "full", "strict", "ignore"]),
+            empty_ns=dict(type="list", elements="str", default=[]),
+            page_server=dict(type="str"),
+            auto_dedup=dict(type="bool", default=False),
+            lazy_pages=dict(type="bool", default=False),
+            force=dict(type="bool", default=False),
+            bundle=dict(type="path"),
+            pid_file=dict(type="path"),
+            no_subreaper=dict(type="bool", default=False),
+            no_pivot=dict(type="bool", default=False),
+            lsm_profile=dict(type="str"),
+            lsm_mount_context=dict(type="str"),
+        ),
+        required_if=[("state", "restored", ["bundle"])],
+        supports_check_mode=True,
+    )
+    runc = runc_from_module(module)
+    try:
+        result = CheckpointManager(runc, module.params, module.check_mode).run()
+    except CheckpointError as exc:
+        module.fail_json(msg=exc.msg, **exc.details)
+    except (RuncError, InvalidContainerIdError, OSError, ValueError) as exc:
+        fail_with_error(module, exc)
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
