@@ -111,7 +111,8 @@ class ExecRun:
             if dry_run:  # an earlier task may start it in a real run
                 return ExecOutcome(self.result(msg="skipped in check mode: " + blocker, changed=False, skipped=True))
             return self.failure(blocker)
-        assert state is not None
+        if state is None:  # _blocker reports a missing container; this keeps type checkers informed
+            return self.failure("container %s does not exist" % request.container_id)
         try:
             process = build_process(self._container_process(state), request)
         except SpecReadError as exc:

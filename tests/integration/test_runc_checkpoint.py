@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import rootfs as rootfs_setup  # tests/setup, put on sys.path by conftest.py
-from criu_fixtures import criu_has_dirty_tracking, working_criu  # noqa: F401  (a fixture)
+from criu_fixtures import criu_has_dirty_tracking, working_criu  # noqa: F401  pylint: disable=unused-import  (a fixture)
 
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import GlobalOptions, RunOptions
@@ -49,7 +49,7 @@ class Counter(t.NamedTuple):
 
     def settled(self) -> int:
         """The value of a counter that no longer runs."""
-        for _ in range(50):
+        for _attempt in range(50):
             value = self.read()
             if value is not None:
                 return value

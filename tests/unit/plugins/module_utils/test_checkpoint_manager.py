@@ -17,7 +17,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils.checkpoint_manager i
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import GlobalOptions
 
-FULL_DUMP = ["core-1.img", "descriptors.json", "inventory.img", "pagemap-1.img", "pages-1.img", "pstree.img"]
+FULL_DUMP = ("core-1.img", "descriptors.json", "inventory.img", "pagemap-1.img", "pages-1.img", "pstree.img")
 PRE_DUMP = ["inventory.img", "pagemap-1.img", "pages-1.img"]
 REGULAR_FILE_STDERR = "err-checkpoint-regular-file.txt"
 RecordingRunner = t.Any  # tests/unit/conftest.py's runner fixture

@@ -75,7 +75,7 @@ def test_symlink_loop(tree: Path) -> None:
 
 def test_no_file_descriptor_leaks(tree: Path) -> None:
     before = len(os.listdir("/proc/self/fd"))
-    for _ in range(20):
+    for _attempt in range(20):
         exists_in_root(str(tree), "/data/up-to-etc/os-release")
         exists_in_root(str(tree), "/missing/deeper")
     assert len(os.listdir("/proc/self/fd")) == before
