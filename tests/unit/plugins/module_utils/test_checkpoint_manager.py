@@ -122,7 +122,7 @@ def test_an_existing_image_is_kept(host: Host, existing: t.List[str], pre_dump: 
 
 
 def test_force_replaces_the_old_images(host: Host) -> None:
-    _fill(host.images, FULL_DUMP + ["pages-9.img", "dump.log"])
+    _fill(host.images, FULL_DUMP + ("pages-9.img", "dump.log"))
     host.running()
     host.then(FULL_DUMP)
     host.running()
