@@ -88,13 +88,7 @@ class LogMark:
 
 def read_log(path: str, limit: int = 4 * 1024 * 1024) -> str:
     """The last ``limit`` bytes of ``path`` ("" when it cannot be read)."""
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, handle.tell() - limit))
-            return handle.read().decode("utf-8", errors="replace")
-    except OSError:
-        return ""
+    return read_tail(path, limit)
 
 
 def tail(text: str, lines: int = TAIL_LINES) -> str:

@@ -16,6 +16,7 @@ import secrets
 import time
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils.file_tail import read_tail
 from ansible_collections.ocitools.runc.plugins.module_utils.container_planner import (
     ABSENT,
     CREATE,
@@ -152,13 +153,7 @@ def _poll_until(condition: t.Callable[[], bool], seconds: float) -> bool:
 def _log_tail(path: t.Optional[str]) -> str:
     if not path or path == DEV_NULL:
         return ""
-    try:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            handle.seek(max(0, handle.tell() - LOG_TAIL_BYTES))
-            return handle.read().decode("utf-8", errors="replace")
-    except OSError:
-        return ""
+    return read_tail(path, LOG_TAIL_BYTES)
 
 
 def _about_log(log_path: t.Optional[str], log_tail: str) -> str:
