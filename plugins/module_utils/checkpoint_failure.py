@@ -16,6 +16,8 @@ import os
 import re
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils.file_tail import read_tail
+
 DUMP_LOG = "dump.log"
 RESTORE_LOG = "restore.log"
 TAIL_LINES = 25
