@@ -226,6 +226,15 @@ def record_all(out: Path, criu_cache: Path) -> None:
         rec.record("state-after-failed-checkpoint.json", ["state", "fx-fileout"],
                    note="the container keeps running after the failed dump")
 
+        # default specs: runc spec writes config.json into --bundle
+        for name, flags in (("spec.json", []), ("spec-rootless.json", ["--rootless"])):
+            spec_dir = rec.work / name
+            spec_dir.mkdir()
+            res = rec.runc(["spec", "--bundle", str(spec_dir)] + flags)
+            rec.save(name, (spec_dir / "config.json").read_bytes(),
+                     ["runc", "--root", str(rec.root), "spec", "--bundle", str(spec_dir)] + flags, "file", res.returncode,
+                     note="the config.json runc spec wrote")
+
         # help texts
         for cmd in HELP_COMMANDS:
             rec.record("help-{}.txt".format(cmd), [cmd, "--help"])
