@@ -14,8 +14,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import tempfile
 import typing as t
+
+from ansible_collections.ocitools.runc.plugins.module_utils.atomic_file import write_atomically
 
 RECORD_SUFFIX = "@ocitools.json"
 _FORMAT = 1
@@ -66,16 +67,7 @@ def read_record(root: str, container_id: str) -> t.Optional[ContainerRecord]:
 
 def write_record(root: str, container_id: str, record: ContainerRecord) -> None:
     """Write atomically (temp file + rename), readable by the owner only (it holds hashes of env values)."""
-    path = record_path(root, container_id)
-    handle, temp = tempfile.mkstemp(prefix=".%s." % container_id, suffix=".tmp", dir=root)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(record.to_json())
-        os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+    write_atomically(record_path(root, container_id), record.to_json().encode("utf-8"))
 
 
 def remove_record(root: str, container_id: str) -> None:

@@ -17,9 +17,9 @@ import json
 import os
 import pwd
 import stat
-import tempfile
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils.atomic_file import write_atomically
 from ansible_collections.ocitools.runc.plugins.module_utils.spec_validation import SpecInputError
 
 CONFIG_NAME = "config.json"
@@ -158,23 +158,12 @@ def ensure_bundle(bundle: str) -> None:
         os.chmod(bundle, BUNDLE_MODE)  # makedirs' mode is masked by the umask
 
 
-def write_atomically(path: str, data: bytes, attributes: FileAttributes) -> None:
+def write_spec_file(path: str, data: bytes, attributes: FileAttributes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it over ``path``.
 
     Readers (runc, runc_container) see the old file or the new one, never a part.
     """
-    fd, tmp_path = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=os.path.dirname(path))
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            _apply_attributes(handle.fileno(), attributes)
-        os.replace(tmp_path, path)
-    except BaseException:
-        if os.path.exists(tmp_path):
-            os.unlink(tmp_path)
-        raise
+    write_atomically(path, data, lambda fd: _apply_attributes(fd, attributes))
 
 
 def set_attributes(path: str, attributes: FileAttributes) -> None:

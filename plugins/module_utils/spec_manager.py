@@ -26,7 +26,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils.spec_file import (
     read_spec,
     render_spec,
     set_attributes,
-    write_atomically,
+    write_spec_file,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils.spec_validation import (
     SpecInputError,
@@ -48,7 +48,7 @@ def _write(bundle: str, path: str, data: t.Optional[bytes], attributes: FileAttr
             set_attributes(path, attributes)
         else:
             ensure_bundle(bundle)
-            write_atomically(path, data, attributes)
+            write_spec_file(path, data, attributes)
     except OSError as exc:
         raise SpecInputError("bundle: cannot write %s: %s; check the directory's permissions and free space"
                              % (path, exc.strerror or exc))

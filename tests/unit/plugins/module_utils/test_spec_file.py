@@ -24,7 +24,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils.spec_file import (
     read_spec,
     render_spec,
     set_attributes,
-    write_atomically,
+    write_spec_file,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils.spec_validation import SpecInputError
 
@@ -82,7 +82,7 @@ def test_write_atomically_replaces_with_mode_and_leaves_no_temp(tmp_path: Path) 
     path = tmp_path / "config.json"
     path.write_text("old")
     old_inode = path.stat().st_ino
-    write_atomically(str(path), b"new\n", FileAttributes(0o640, os.getuid(), os.getgid()))
+    write_spec_file(str(path), b"new\n", FileAttributes(0o640, os.getuid(), os.getgid()))
     assert path.read_bytes() == b"new\n" and path.stat().st_ino != old_inode
     assert current_attributes(str(path)) == FileAttributes(0o640, os.getuid(), os.getgid())
     assert sorted(os.listdir(tmp_path)) == ["config.json"]
@@ -97,7 +97,7 @@ def test_failed_write_removes_the_temp_file(tmp_path: Path, monkeypatch: pytest.
 
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(PermissionError):
-        write_atomically(str(tmp_path / "config.json"), b"x", FileAttributes(0o644))
+        write_spec_file(str(tmp_path / "config.json"), b"x", FileAttributes(0o644))
     assert os.listdir(tmp_path) == []
 
 
