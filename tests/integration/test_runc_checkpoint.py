@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import rootfs as rootfs_setup  # tests/setup, put on sys.path by conftest.py
-from criu_fixtures import criu_has_dirty_tracking, working_criu  # noqa: F401  pylint: disable=unused-import  (a fixture)
+from criu_fixtures import criu_has_dirty_tracking, working_criu  # noqa: F401 # pylint: disable=unused-import
 
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import GlobalOptions, RunOptions
