@@ -42,6 +42,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils.checkpoint_images im
     remove_images,
     resolve_parent,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils.container_drift import BundleError, load_spec
+from ansible_collections.ocitools.runc.plugins.module_utils.container_record import default_root, record_for, write_record
 from ansible_collections.ocitools.runc.plugins.module_utils.criu_check import check_criu
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import RuncError, RuncUnsupportedError
@@ -272,7 +274,19 @@ class CheckpointManager:
         )
         if plan.delete_first:
             self.runc.delete(self.container_id, DeleteOptions(force=True))
-        return self._timed_criu_call("restore", RESTORE_LOG, lambda: self.runc.restore(self.container_id, options))
+        duration = self._timed_criu_call("restore", RESTORE_LOG, lambda: self.runc.restore(self.container_id, options))
+        self._record_restored(os.path.realpath(params["bundle"]))
+        return duration
+
+    def _record_restored(self, bundle: str) -> None:
+        """Leave the record runc_container keeps for containers it creates, so a later
+        runc_container task on the restored container detects config drift as usual."""
+        try:
+            spec = load_spec(bundle)
+        except BundleError:
+            return  # runc restored from it, so this is a race with an edit; drift stays unknown
+        created = self.runc.state(self.container_id).created
+        write_record(self.params["root"] or default_root(), self.container_id, record_for(bundle, spec, created))
 
     def _timed_criu_call(self, action: str, log_name: str, call: t.Callable[[], None]) -> float:
         mark = LogMark.of(os.path.join(self.work_dir, log_name))

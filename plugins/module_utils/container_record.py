@@ -14,9 +14,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import secrets
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils.atomic_file import write_atomically
+from ansible_collections.ocitools.runc.plugins.module_utils.container_drift import masked_spec, spec_digest
 
 RECORD_SUFFIX = "@ocitools.json"
 _FORMAT = 1
@@ -45,6 +47,12 @@ class ContainerRecord:
         data = dataclasses.asdict(self)
         data["format"] = _FORMAT
         return json.dumps(data, sort_keys=True)
+
+
+def record_for(bundle: str, spec: t.Mapping[str, t.Any], created: str) -> ContainerRecord:
+    """A fresh record of the config a container was just made from (by a restore, say)."""
+    salt = secrets.token_hex(16)
+    return ContainerRecord(spec_digest(spec), bundle, created, salt, masked_spec(spec, salt))
 
 
 def read_record(root: str, container_id: str) -> t.Optional[ContainerRecord]:

@@ -151,6 +151,15 @@ def test_restored_counter_continues_from_the_dump(ansible: t.Any, start_counter:
     assert (kept.status, kept.changed) == ("ok", False), "a complete checkpoint is kept without force"
     assert runc_client.state(counter.id).status == "running"
 
+    # The restore leaves runc_container's creation record: the same declaration is a no-op, with no
+    # "no record" warning, and the same pid keeps running.
+    pid = runc_client.state(counter.id).pid
+    declared = ansible.module("runc_container", dict(id=counter.id, bundle=str(counter.bundle), state="running",
+                                                     root=task_args()["root"]))
+    assert (declared.status, declared.changed) == ("ok", False), declared.result
+    assert not declared.result.get("warnings"), declared.result.get("warnings")
+    assert runc_client.state(counter.id).pid == pid
+
 
 def test_leave_running_keeps_the_container_and_is_idempotent(
         ansible: t.Any, start_counter: t.Callable[..., Counter], runc_client: Runc, task_args: t.Any,
