@@ -55,6 +55,9 @@ SANITY_ARGS ?=
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PYTHONPATH := $(COLLECTIONS)$(if $(filter-out $(COLLECTIONS),$(PYTHONPATH)),:$(PYTHONPATH))
+# One cache for the working CRIU (tests/setup/criu.py) shared by the demo, molecule and the integration tests.
+CRIU_CACHE ?= /var/cache/ocitools-criu
+export OCITOOLS_CRIU_CACHE := $(CRIU_CACHE)
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
@@ -196,16 +199,16 @@ molecule: $(DEV)/.stamp collections
 	@if [ ! -d $(ROOT)/extensions/molecule ]; then \
 		echo "molecule: no extensions/molecule directory yet: no scenario to run"; \
 	else \
-		cd $(ROOT)/extensions && PATH=$(DEV)/bin:$$PATH $(DEV)/bin/molecule test --all; \
+		criu=$$($(DEV)/bin/python $(ROOT)/tests/setup/criu.py $(CRIU_CACHE)) && \
+		cd $(ROOT)/extensions && OCITOOLS_CRIU=$$criu PATH=$(DEV)/bin:$$PATH $(DEV)/bin/molecule test --all; \
 	fi
 
 # ---------------------------------------------------------------- the main job
 # playbooks/demo.yml on localhost: builds a busybox rootfs, deploys containers, exec, checkpoint/restore.
 # Debian 12's CRIU fails `criu check` on kernels 6.x: tests/setup/criu.py finds one that passes (the distro's
 # where it works, else Debian 13's CRIU in a private prefix), so the demo really checkpoints and restores.
-DEMO_CRIU_CACHE ?= /var/cache/ocitools-criu
 demo: $(DEV)/.stamp collections
-	criu=$$($(DEV)/bin/python $(ROOT)/tests/setup/criu.py $(DEMO_CRIU_CACHE)) && \
+	criu=$$($(DEV)/bin/python $(ROOT)/tests/setup/criu.py $(CRIU_CACHE)) && \
 	$(DEV)/bin/ansible-playbook -i localhost, -c local -e ansible_python_interpreter=$(DEV)/bin/python \
 		-e runc_criu=$$criu -e demo_require_checkpoint=true $(ROOT)/playbooks/demo.yml
 
