@@ -50,8 +50,9 @@ def test_load_spec_reads_the_config(tmp_path: Path) -> None:
     (lambda path: ((path / "config.json").mkdir(parents=True), path)[1], "cannot read"),
     (lambda path: (path.mkdir(), (path / "config.json").write_bytes(b"\xff\xfe"), path)[2], "cannot read"),
 ])
-def test_load_spec_errors_name_the_option(tmp_path: Path, make: t.Callable[[Path], Path],
-                                         message: t.Union[str, "re.Pattern[str]"]) -> None:
+def test_load_spec_errors_name_the_option(
+    tmp_path: Path, make: t.Callable[[Path], Path], message: t.Union[str, "re.Pattern[str]"]
+) -> None:
     with pytest.raises(BundleError) as caught:
         load_spec(str(make(tmp_path / "b")))
     text = str(caught.value)
