@@ -17,9 +17,9 @@ import re
 import shlex
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils.container_drift import MASK
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_ids import validate_container_id
 
-MASK = "********"
 # Linux capabilities (include/uapi/linux/capability.h, up to Linux 6.x).
 CAPABILITIES = frozenset("""
     CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID
