@@ -43,11 +43,12 @@ from ansible_collections.ocitools.runc.plugins.module_utils.checkpoint_images im
     resolve_parent,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils.container_drift import BundleError, load_spec
-from ansible_collections.ocitools.runc.plugins.module_utils.container_record import default_root, record_for, write_record
+from ansible_collections.ocitools.runc.plugins.module_utils.container_record import record_for, write_record
 from ansible_collections.ocitools.runc.plugins.module_utils.criu_check import check_criu
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import RuncError, RuncUnsupportedError
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import (
+    default_root,
     FLAGS_SINCE,
     CheckpointOptions,
     CriuOptions,

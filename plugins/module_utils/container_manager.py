@@ -44,7 +44,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils.container_drift impo
 from ansible_collections.ocitools.runc.plugins.module_utils.container_lock import ContainerLock, LockTimeoutError
 from ansible_collections.ocitools.runc.plugins.module_utils.container_record import (
     ContainerRecord,
-    default_root,
     read_record,
     remove_record,
     write_record,
@@ -53,6 +52,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import R
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import InvalidContainerIdError, RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_ids import validate_container_id
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import (
+    default_root,
     CreateOptions,
     DeleteOptions,
     KillOptions,

@@ -24,13 +24,6 @@ RECORD_SUFFIX = "@ocitools.json"
 _FORMAT = 1
 
 
-def default_root() -> str:
-    """runc's own default state root for this user."""
-    if os.geteuid() == 0:
-        return "/run/runc"
-    return os.path.join(os.environ.get("XDG_RUNTIME_DIR") or "/run/user/%d" % os.geteuid(), "runc")
-
-
 def record_path(root: str, container_id: str) -> str:
     return os.path.join(root, container_id + RECORD_SUFFIX)
 

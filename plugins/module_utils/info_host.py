@@ -11,20 +11,10 @@ import typing as t
 from ansible_collections.ocitools.runc.plugins.module_utils.criu_check import check_criu
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import default_root
 
 CGROUP_MOUNT = "/sys/fs/cgroup"
 MOUNTS_FILE = "/proc/self/mounts"
-# runc's default --root: /run/runc for root, $XDG_RUNTIME_DIR/runc for other users when set.
-DEFAULT_ROOT = "/run/runc"
-
-
-def default_root(euid: t.Optional[int] = None, environ: t.Optional[t.Mapping[str, str]] = None) -> str:
-    euid = os.geteuid() if euid is None else euid
-    environ = os.environ if environ is None else environ
-    runtime_dir = environ.get("XDG_RUNTIME_DIR")
-    if euid != 0 and runtime_dir:
-        return os.path.join(runtime_dir, "runc")
-    return DEFAULT_ROOT
 
 
 def state_root(runc: Runc) -> str:

@@ -11,6 +11,7 @@ the client adds those, so argv is assembled in one place.
 from __future__ import annotations
 
 import dataclasses
+import os
 import signal as _signal
 import typing as t
 
@@ -40,6 +41,16 @@ def _value(argv: t.List[str], name: str, value: t.Optional[object]) -> None:
 def _values(argv: t.List[str], name: str, values: t.Iterable[object]) -> None:
     for value in values:
         argv.extend([name, str(value)])
+
+
+def default_root(euid: t.Optional[int] = None, environ: t.Optional[t.Mapping[str, str]] = None) -> str:
+    """runc's own default ``--root``: /run/runc, or $XDG_RUNTIME_DIR/runc for a non-root user who has one."""
+    euid = os.geteuid() if euid is None else euid
+    environ = os.environ if environ is None else environ
+    runtime_dir = environ.get("XDG_RUNTIME_DIR")
+    if euid != 0 and runtime_dir:
+        return os.path.join(runtime_dir, "runc")
+    return "/run/runc"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,7 +10,8 @@ import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils import info_host
 from ansible_collections.ocitools.runc.plugins.module_utils.criu_check import CriuStatus
-from ansible_collections.ocitools.runc.plugins.module_utils.info_host import cgroup_facts, default_root, host_facts
+from ansible_collections.ocitools.runc.plugins.module_utils.info_host import cgroup_facts, host_facts
+from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import default_root
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import GlobalOptions
 
