@@ -15,7 +15,7 @@
 # How the collection is found (no conftest.py, no pytest-ansible):
 #   build/collections/ansible_collections/ocitools/runc is a symlink to the repo root (`make collections`).
 #   pytest.ini puts build/collections on sys.path (`pythonpath`), so tests import
-#   `ansible_collections.ocitools.runc.plugins.module_utils.runc_client` straight from the checkout, and this
+#   `ansible_collections.ocitools.runc.plugins.module_utils._runc.client` straight from the checkout, and this
 #   Makefile exports ANSIBLE_COLLECTIONS_PATH=build/collections (and the same PYTHONPATH) for everything it
 #   runs (ansible-playbook, ansible-lint, molecule, subprocesses of the tests). Running pytest by hand:
 #   `make collections && .venvs/dev/bin/pytest tests/unit` (export ANSIBLE_COLLECTIONS_PATH for integration).

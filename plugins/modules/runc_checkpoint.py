@@ -292,12 +292,12 @@ criu:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ocitools.runc.plugins.module_utils.checkpoint_manager import (
+from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.manager import (
     CheckpointError,
     CheckpointManager,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import InvalidContainerIdError, RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_module import (
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
     fail_with_error,
     runc_argument_spec,
     runc_from_module,

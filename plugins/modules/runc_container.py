@@ -195,9 +195,9 @@ drift:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ocitools.runc.plugins.module_utils.container_manager import ContainerTaskError, manage_container
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_module import (
+from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import ContainerTaskError, manage_container
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
     fail_with_error,
     runc_argument_spec,
     runc_from_module,

@@ -245,10 +245,10 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ocitools.runc.plugins.module_utils.exec_process import ExecInputError, request_from_params
-from ansible_collections.ocitools.runc.plugins.module_utils.exec_run import run_exec
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import InvalidContainerIdError, RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_module import (
+from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import ExecInputError, request_from_params
+from ansible_collections.ocitools.runc.plugins.module_utils._exec.run import run_exec
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
     fail_with_error,
     runc_argument_spec,
     runc_from_module,

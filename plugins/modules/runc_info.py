@@ -206,9 +206,9 @@ host:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ocitools.runc.plugins.module_utils.info_containers import InfoRequest, gather_info
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import InvalidContainerIdError, RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_module import (
+from ansible_collections.ocitools.runc.plugins.module_utils._info.containers import InfoRequest, gather_info
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
     fail_with_error,
     runc_argument_spec,
     runc_from_module,

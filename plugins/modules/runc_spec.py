@@ -314,14 +314,14 @@ spec:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_module import (
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
     fail_with_error,
     runc_argument_spec,
     runc_from_module,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils.spec_manager import manage_spec
-from ansible_collections.ocitools.runc.plugins.module_utils.spec_validation import SpecInputError
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.manager import manage_spec
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import SpecInputError
 
 
 def main() -> None:

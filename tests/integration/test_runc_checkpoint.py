@@ -15,9 +15,9 @@ import pytest
 import rootfs as rootfs_setup  # tests/setup, put on sys.path by conftest.py
 from criu_fixtures import criu_has_dirty_tracking, working_criu  # noqa: F401 # pylint: disable=unused-import
 
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import GlobalOptions, RunOptions
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_runner import ContainerIO
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions, RunOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
 
 # Increments a number in /tmp/count (inside the container's own rootfs) every 100 ms.
 COUNTER = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /tmp/count; usleep 100000; done"]

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import (
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
     CreateOptions,
     ExecOptions,
     GlobalOptions,
     KillOptions,
     UpdateOptions,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_runner import ContainerIO
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
 
 CONTAINER = "smoke"
 MEMORY_LIMIT = 64 * 1024 * 1024

@@ -15,7 +15,7 @@ import json
 import typing as t
 from pathlib import Path
 
-from ansible_collections.ocitools.runc.plugins.module_utils.container_planner import plan
+from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import plan
 
 STATES = ("absent", "created", "running", "paused", "stopped")
 PAIRS = list(itertools.product(STATES, STATES))

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import GlobalOptions, KillOptions, RunOptions
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_runner import ContainerIO
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions, KillOptions, RunOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
 
 CONTAINER = "exec-target"
 LOOP = ["sh", "-c", "while true; do sleep 1; done"]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import DeleteOptions, GlobalOptions, RunOptions
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_runner import ContainerIO
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import DeleteOptions, GlobalOptions, RunOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
 
 SECRET = "s3cr3t-token-value"
 

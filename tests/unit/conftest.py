@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_options import GlobalOptions
-from ansible_collections.ocitools.runc.plugins.module_utils.runc_runner import CommandResult, ContainerIO
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RECORDED = FIXTURES / "runc-1.1.5"

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""module_utils runs on managed hosts with only the Python standard library: every file
-imports the standard library and its siblings only, except the Ansible glue files below."""
+"""module_utils runs on managed hosts with only the Python standard library: every file, in every
+subpackage, imports the standard library and the collection's own module_utils only, except the Ansible
+glue file below; and no file imports itself back through others (no import cycle)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from pathlib import Path
 import pytest
 
 # The files allowed to import ``ansible.*``: the glue between modules and the client.
-ANSIBLE_GLUE_FILES = {"runc_module.py"}
+ANSIBLE_GLUE = "_common.module_entry"
 
 MODULE_UTILS = Path(__file__).resolve().parents[4] / "plugins" / "module_utils"
 SIBLING_PREFIX = "ansible_collections.ocitools.runc.plugins.module_utils."
-CLIENT = "runc_client"
+CLIENT = "_runc.client"
 
 # Python 3.8/3.9 have no sys.stdlib_module_names: the modules module_utils may need.
 _FALLBACK_STDLIB = frozenset("""
@@ -44,21 +45,37 @@ def is_allowed(name: str) -> bool:
     return name.split(".")[0] in STDLIB or name.startswith(SIBLING_PREFIX)
 
 
-def module_utils_files() -> t.List[Path]:
-    return sorted(MODULE_UTILS.glob("*.py"))
+def dotted(path: Path) -> str:
+    """``_runc/client.py`` -> ``_runc.client`` (the name after SIBLING_PREFIX)."""
+    return ".".join(path.relative_to(MODULE_UTILS).with_suffix("").parts)
+
+
+def module_utils_files() -> t.Dict[str, Path]:
+    return {dotted(path): path for path in sorted(MODULE_UTILS.rglob("*.py")) if path.name != "__init__.py"}
+
+
+def sibling_imports(name: str) -> t.List[str]:
+    return [imported[len(SIBLING_PREFIX):] for imported in imported_modules(module_utils_files()[name])
+            if imported.startswith(SIBLING_PREFIX)]
 
 
 def test_module_utils_files_are_found() -> None:
-    names = {path.name for path in module_utils_files()}
-    assert {"runc_client.py", "runc_runner.py", "runc_module.py"} <= names
+    assert {"_runc.client", "_runc.runner", ANSIBLE_GLUE} <= set(module_utils_files())
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(path, id=path.name) for path in module_utils_files() if path.name not in ANSIBLE_GLUE_FILES])
-def test_imports_only_stdlib_and_siblings(path: Path) -> None:
-    bad = [name for name in imported_modules(path) if not is_allowed(name)]
+@pytest.mark.parametrize("name", [
+    pytest.param(name, id=name) for name in module_utils_files() if name != ANSIBLE_GLUE])
+def test_imports_only_stdlib_and_siblings(name: str) -> None:
+    bad = [imported for imported in imported_modules(module_utils_files()[name]) if not is_allowed(imported)]
     assert not bad, "%s imports %s: module_utils must use only the standard library and %s*" % (
-        path.name, ", ".join(bad), SIBLING_PREFIX)
+        name, ", ".join(bad), SIBLING_PREFIX)
+
+
+def test_sibling_imports_name_existing_files() -> None:
+    files = module_utils_files()
+    missing = sorted("%s: %s" % (name, imported) for name in files for imported in sibling_imports(name)
+                     if imported not in files)
+    assert not missing, "imports of module_utils files that do not exist: %s" % ", ".join(missing)
 
 
 def sibling_closure(start: str) -> t.Set[str]:
@@ -70,28 +87,34 @@ def sibling_closure(start: str) -> t.Set[str]:
         if name in seen:
             continue
         seen.add(name)
-        for imported in imported_modules(MODULE_UTILS / (name + ".py")):
-            if imported.startswith(SIBLING_PREFIX):
-                todo.append(imported[len(SIBLING_PREFIX):].split(".")[0])
+        todo.extend(sibling_imports(name))
     return seen
 
 
 def test_client_closure_imports_no_ansible() -> None:
     closure = sibling_closure(CLIENT)
-    assert {"runc_client", "runc_errors", "runc_ids", "runc_options", "runc_parsers", "runc_runner"} <= closure
-    assert not closure & {path.stem for path in MODULE_UTILS.glob("*.py") if path.name in ANSIBLE_GLUE_FILES}
+    assert {"_runc.client", "_runc.errors", "_runc.ids", "_runc.options", "_runc.parsers", "_runc.runner"} <= closure
+    assert ANSIBLE_GLUE not in closure
     ansible_imports = sorted(
         "%s: %s" % (name, imported)
         for name in closure
-        for imported in imported_modules(MODULE_UTILS / (name + ".py"))
+        for imported in imported_modules(module_utils_files()[name])
         if imported.split(".")[0] == "ansible")
     assert not ansible_imports, "the client reaches Ansible: %s" % ", ".join(ansible_imports)
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, id=name) for name in module_utils_files()])
+def test_no_import_cycle(name: str) -> None:
+    reached = set()
+    for imported in sibling_imports(name):
+        reached |= sibling_closure(imported)
+    assert name not in reached, "%s imports itself back through %s" % (name, ", ".join(sorted(reached)))
 
 
 @pytest.mark.parametrize("name, allowed", [
     pytest.param("json", True, id="stdlib"),
     pytest.param("os.path", True, id="stdlib-submodule"),
-    pytest.param(SIBLING_PREFIX + "runc_errors", True, id="sibling"),
+    pytest.param(SIBLING_PREFIX + "_runc.errors", True, id="sibling"),
     pytest.param("ansible.module_utils.basic", False, id="ansible"),
     pytest.param("ansible_collections.community.general.plugins.module_utils.x", False, id="other-collection"),
     pytest.param("yaml", False, id="third-party"),

@@ -1,0 +1,354 @@
+# -*- coding: utf-8 -*-
+# Copyright: ocitools contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Checkpoint a container into a CRIU image directory, or restore one from it.
+
+Plan first (what the container and the image directory look like, what would
+be done), then execute unless in check mode, then report. Decisions:
+
+* ``checkpointed``: a dump is taken only when ``image_path`` holds no complete
+  checkpoint (see checkpoint_images), or with ``force``. runc 1.1 deletes the
+  container after a dump without ``leave_running``; that is reported as an action.
+* ``pre_dump``: a pre-dump is taken when ``image_path`` holds neither a pre-dump
+  nor a complete checkpoint (or with ``force``), so a second identical run is ok.
+* Before a dump, image files already in ``image_path`` are removed (the directory
+  holds no complete checkpoint, or ``force`` asked for a new one): CRIU would
+  otherwise mix them with the new ones. After a failed dump its images are
+  removed too, so a failed dump never looks complete; CRIU's logs are kept.
+* ``restored``: ok when a container with that id is running or paused; a created
+  or stopped one is deleted first (it would block the restore).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+import typing as t
+
+from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.failure import (
+    DUMP_LOG,
+    RESTORE_LOG,
+    LogMark,
+    describe_failure,
+)
+from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.images import (
+    KIND_CHECKPOINT,
+    KIND_NONE,
+    KIND_PRE_DUMP,
+    ImageSummary,
+    inspect_images,
+    prepare_image_dir,
+    remove_images,
+    resolve_parent,
+)
+from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import BundleError, load_spec
+from ansible_collections.ocitools.runc.plugins.module_utils._container.record import record_for, write_record
+from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import check_criu
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError, RuncUnsupportedError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
+    default_root,
+    FLAGS_SINCE,
+    CheckpointOptions,
+    CriuOptions,
+    DeleteOptions,
+    RestoreOptions,
+)
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
+
+STATE_CHECKPOINTED = "checkpointed"
+STATE_RESTORED = "restored"
+ALIVE = ("running", "paused")
+
+# Options that only one of the two states uses; giving them to the other is a mistake.
+DUMP_ONLY = ("parent_path", "pre_dump", "leave_running", "tcp_skip_in_flight", "link_remap", "page_server")
+RESTORE_ONLY = ("bundle", "pid_file", "no_subreaper", "no_pivot", "lsm_profile", "lsm_mount_context")
+# Options whose flag only newer runc releases know (flags: FLAGS_SINCE; values: here).
+VERSION_GATED = ("tcp_skip_in_flight", "link_remap")
+CGROUP_MODE_SINCE = {"ignore": (1, 2, 0)}
+
+
+class CheckpointError(Exception):
+    """A planned or failed checkpoint/restore: ``msg`` for fail_json, ``details`` beside it."""
+
+    def __init__(self, msg: str, **details: t.Any) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.details = details
+
+
+@dataclasses.dataclass
+class Plan:
+    actions: t.List[str] = dataclasses.field(default_factory=list)
+    act: bool = False  # whether runc is asked to dump/restore
+    delete_first: bool = False  # restore: delete the stopped container of that id
+
+
+def _status(container: t.Optional[ContainerState]) -> str:
+    return container.status if container is not None else "absent"
+
+
+def _option_for(error: RuncUnsupportedError) -> str:
+    """The module option behind a client's "--flag needs runc X" error."""
+    flag = error.message.split(" ", 1)[0]
+    return flag.lstrip("-").replace("-", "_")
+
+
+class CheckpointManager:
+    """One ``runc_checkpoint`` task: ``run()`` returns the module result or raises CheckpointError."""
+
+    def __init__(self, runc: Runc, params: t.Mapping[str, t.Any], check_mode: bool = False) -> None:
+        self.runc = runc
+        self.params = params
+        self.check_mode = check_mode
+        self.container_id: str = params["id"]
+        self.image_path: str = os.path.abspath(params["image_path"])
+        self.work_dir: str = os.path.abspath(params["work_path"] or self.image_path)
+
+    # -- entry point --------------------------------------------------------
+
+    def run(self) -> t.Dict[str, t.Any]:
+        self._refuse_foreign_options()
+        before = self.runc.find(self.container_id)
+        images = self._inspect(self.image_path)
+        if self.params["state"] == STATE_CHECKPOINTED:
+            plan = self._plan_checkpoint(before, images)
+        else:
+            plan = self._plan_restore(before, images)
+        duration = 0.0
+        if plan.act and not self.check_mode:
+            duration = self._checkpoint() if self.params["state"] == STATE_CHECKPOINTED else self._restore(plan)
+            after = self.runc.find(self.container_id)
+            after_images = self._inspect(self.image_path)
+            self._verify(after, after_images, plan)
+        else:
+            after, after_images = before, images
+        return self._result(plan, before, images, after, after_images, duration)
+
+    # -- planning -----------------------------------------------------------
+
+    def _refuse_foreign_options(self) -> None:
+        state = self.params["state"]
+        foreign = RESTORE_ONLY if state == STATE_CHECKPOINTED else DUMP_ONLY
+        given = [name for name in foreign if self.params.get(name)]
+        if given:
+            raise CheckpointError("%s: only used with state=%s, not with state=%s; remove %s" % (
+                ", ".join(given),
+                STATE_RESTORED if state == STATE_CHECKPOINTED else STATE_CHECKPOINTED,
+                state,
+                "it" if len(given) == 1 else "them",
+            ))
+
+    def _inspect(self, path: str) -> ImageSummary:
+        try:
+            return inspect_images(path)
+        except ValueError as exc:
+            raise CheckpointError("image_path: %s" % exc)
+
+    def _plan_checkpoint(self, container: t.Optional[ContainerState], images: ImageSummary) -> Plan:
+        params = self.params
+        done_kinds = (KIND_CHECKPOINT, KIND_PRE_DUMP) if params["pre_dump"] else (KIND_CHECKPOINT,)
+        if images.kind in done_kinds and not params["force"]:
+            return Plan(["%s already holds a %s; nothing to do (force: true takes a new one)" % (
+                self.image_path, "complete checkpoint" if images.complete else "pre-dump")])
+        if container is None:
+            raise CheckpointError("id: container %s does not exist and image_path %s holds no %s to keep" % (
+                self.container_id, self.image_path, "pre-dump" if params["pre_dump"] else "complete checkpoint"))
+        if container.status not in ALIVE:
+            raise CheckpointError("id: container %s is %s; only a running or paused container can be checkpointed" % (
+                self.container_id, container.status))
+        self._refuse_unsupported()
+        self._check_parent()
+        if params["lazy_pages"] and not params["page_server"]:
+            raise CheckpointError(
+                "lazy_pages: a lazy checkpoint serves the memory pages to the restoring host and needs page_server "
+                "(ADDRESS:PORT); set page_server or drop lazy_pages")
+        plan = Plan(act=True)
+        if not images.exists:
+            plan.actions.append("create %s (mode 0700)" % self.image_path)
+        elif images.kind != KIND_NONE:
+            plan.actions.append("remove the %s image files in %s before the new dump" % (images.kind, self.image_path))
+        plan.actions.append(self._dump_action())
+        return plan
+
+    def _dump_action(self) -> str:
+        params = self.params
+        if params["pre_dump"]:
+            return "pre-dump the memory of container %s into %s (it keeps running)" % (self.container_id, self.image_path)
+        parent = " on top of the pre-dump in %s" % params["parent_path"] if params["parent_path"] else ""
+        after = ("it keeps running" if params["leave_running"]
+                 else "runc then stops and deletes the container")
+        return "checkpoint container %s into %s%s (%s)" % (self.container_id, self.image_path, parent, after)
+
+    def _refuse_unsupported(self) -> None:
+        """Options this runc is too old for, refused by name before anything runs."""
+        needs = [("--" + name.replace("_", "-"), name) for name in VERSION_GATED if self.params.get(name)]
+        mode = self.params["manage_cgroups_mode"]
+        gated = [(FLAGS_SINCE[flag], name) for flag, name in needs if flag in FLAGS_SINCE]
+        if mode in CGROUP_MODE_SINCE:
+            gated.append((CGROUP_MODE_SINCE[mode], "manage_cgroups_mode=%s" % mode))
+        if not gated:
+            return
+        version = self.runc.version()
+        for since, name in gated:
+            if version.release() < since:
+                raise CheckpointError("%s needs runc %s or newer; this runc is %s" % (
+                    name, ".".join(map(str, since)), version.version))
+
+    def _check_parent(self) -> None:
+        parent_path = self.params["parent_path"]
+        if not parent_path:
+            return
+        parent = resolve_parent(self.image_path, parent_path)
+        if parent == self.image_path:
+            raise CheckpointError("parent_path: %s resolves to image_path itself; it must name the pre-dump "
+                                  "directory, relative to image_path (e.g. ../pre) or absolute" % parent_path)
+        kind = self._inspect(parent).kind
+        if kind not in (KIND_PRE_DUMP, KIND_CHECKPOINT):
+            raise CheckpointError("parent_path: %s (resolved against image_path: %s) holds no pre-dump (found: %s); "
+                                  "take one with pre_dump: true first" % (parent_path, parent, kind))
+
+    def _plan_restore(self, container: t.Optional[ContainerState], images: ImageSummary) -> Plan:
+        if container is not None and container.status in ALIVE:
+            return Plan(["container %s is already %s; nothing to do" % (self.container_id, container.status)])
+        if not images.complete:
+            raise CheckpointError("image_path: %s holds no complete checkpoint (found: %s); take one with "
+                                  "state: checkpointed first" % (self.image_path, images.kind))
+        bundle = self.params["bundle"]
+        if not os.path.isfile(os.path.join(bundle, "config.json")):
+            raise CheckpointError("bundle: %s has no config.json; point bundle at the container's bundle" % bundle)
+        self._refuse_unsupported()
+        plan = Plan(act=True)
+        if container is not None:
+            plan.delete_first = True
+            plan.actions.append("delete the %s container %s first (it would block the restore)" % (
+                container.status, self.container_id))
+        plan.actions.append("restore container %s from %s with bundle %s" % (self.container_id, self.image_path, bundle))
+        return plan
+
+    # -- execution ----------------------------------------------------------
+
+    def _criu_options(self) -> t.Dict[str, t.Any]:
+        """The fields of CriuOptions (shared by checkpoint and restore) from the task's options."""
+        values = {field.name: self.params[field.name] for field in dataclasses.fields(CriuOptions)}
+        values.update(
+            image_path=self.image_path,
+            work_path=self.work_dir if self.params["work_path"] else None,
+            empty_ns=tuple(self.params["empty_ns"] or ()),
+        )
+        return values
+
+    def _requested(self) -> t.List[str]:
+        return [name for name, value in self.params.items() if value and name not in ("id", "state")]
+
+    def _checkpoint(self) -> float:
+        params = self.params
+        options = CheckpointOptions(
+            parent_path=params["parent_path"],
+            leave_running=params["leave_running"],
+            pre_dump=params["pre_dump"],
+            tcp_skip_in_flight=params["tcp_skip_in_flight"],
+            link_remap=params["link_remap"],
+            page_server=params["page_server"],
+            **self._criu_options()
+        )
+        prepare_image_dir(self.image_path)
+        remove_images(self.image_path)
+        action = "pre-dump" if params["pre_dump"] else "checkpoint"
+        try:
+            return self._timed_criu_call(action, DUMP_LOG, lambda: self.runc.checkpoint(self.container_id, options))
+        except CheckpointError:
+            remove_images(self.image_path)
+            raise
+
+    def _restore(self, plan: Plan) -> float:
+        params = self.params
+        options = RestoreOptions(
+            bundle=os.path.abspath(params["bundle"]),
+            pid_file=params["pid_file"],
+            no_subreaper=params["no_subreaper"],
+            no_pivot=params["no_pivot"],
+            lsm_profile=params["lsm_profile"],
+            lsm_mount_context=params["lsm_mount_context"],
+            **self._criu_options()
+        )
+        if plan.delete_first:
+            self.runc.delete(self.container_id, DeleteOptions(force=True))
+        duration = self._timed_criu_call("restore", RESTORE_LOG, lambda: self.runc.restore(self.container_id, options))
+        self._record_restored(os.path.realpath(params["bundle"]))
+        return duration
+
+    def _record_restored(self, bundle: str) -> None:
+        """Leave the record runc_container keeps for containers it creates, so a later
+        runc_container task on the restored container detects config drift as usual."""
+        try:
+            spec = load_spec(bundle)
+        except BundleError:
+            return  # runc restored from it, so this is a race with an edit; drift stays unknown
+        created = self.runc.state(self.container_id).created
+        write_record(self.params["root"] or default_root(), self.container_id, record_for(bundle, spec, created))
+
+    def _timed_criu_call(self, action: str, log_name: str, call: t.Callable[[], None]) -> float:
+        mark = LogMark.of(os.path.join(self.work_dir, log_name))
+        started = time.monotonic()
+        try:
+            call()
+        except RuncUnsupportedError as exc:
+            raise CheckpointError("%s: %s" % (_option_for(exc), exc.message), **exc.as_dict())
+        except RuncError as exc:
+            details = exc.as_dict()
+            criu = check_criu(self.runc.options.criu, self.runc.runner, min(self.runc.timeout, 30.0))
+            details.update(describe_failure("runc " + action, exc.runc_message or exc.message, mark,
+                                            self._requested(), None if criu.usable else criu.message))
+            details["criu"] = criu.to_dict()
+            raise CheckpointError(details.pop("msg"), **details)
+        return round(time.monotonic() - started, 3)
+
+    def _verify(self, after: t.Optional[ContainerState], images: ImageSummary, plan: Plan) -> None:
+        """runc said yes; make sure the result is what the task promises."""
+        if self.params["state"] == STATE_RESTORED:
+            if after is None or after.status not in ALIVE:
+                raise CheckpointError("runc restore reported success but container %s is %s" % (
+                    self.container_id, _status(after)), actions=plan.actions)
+            return
+        expected = KIND_PRE_DUMP if self.params["pre_dump"] else KIND_CHECKPOINT
+        if images.kind != expected:
+            raise CheckpointError("runc checkpoint reported success but %s holds a %s, not a %s" % (
+                self.image_path, images.kind, expected), actions=plan.actions)
+        if after is None and not self.params["leave_running"] and not self.params["pre_dump"]:
+            plan.actions.append("runc deleted container %s after the checkpoint" % self.container_id)
+
+    # -- result -------------------------------------------------------------
+
+    def _result(
+        self,
+        plan: Plan,
+        before: t.Optional[ContainerState],
+        images: ImageSummary,
+        after: t.Optional[ContainerState],
+        after_images: ImageSummary,
+        duration: float,
+    ) -> t.Dict[str, t.Any]:
+        after_view = self._predicted_view() if self.check_mode and plan.act else self._view(after, after_images)
+        return {
+            "changed": plan.act,
+            "actions": plan.actions,
+            "container": after.to_dict() if after is not None else None,
+            "image_path": self.image_path,
+            "checkpoint": after_images.to_dict(),
+            "duration": duration,
+            "diff": {"before": self._view(before, images), "after": after_view},
+        }
+
+    def _view(self, container: t.Optional[ContainerState], images: ImageSummary) -> t.Dict[str, t.Any]:
+        return {"container": _status(container), "image": images.kind}
+
+    def _predicted_view(self) -> t.Dict[str, t.Any]:
+        """What check mode expects after the dump or restore it did not run."""
+        params = self.params
+        if params["state"] == STATE_RESTORED:
+            return {"container": "running", "image": KIND_CHECKPOINT}
+        if params["pre_dump"]:
+            return {"container": "running", "image": KIND_PRE_DUMP}
+        return {"container": "running" if params["leave_running"] else "absent", "image": KIND_CHECKPOINT}

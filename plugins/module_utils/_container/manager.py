@@ -1,0 +1,388 @@
+# -*- coding: utf-8 -*-
+# Copyright: ocitools contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""runc_container's work: read the container and the bundle, plan, act through the Runc client.
+
+The container is read, planned and changed while its lock is held, so two tasks on
+the same id act one after the other, each on what the other left. Check mode plans
+only: no lock, no file written, no mutating runc call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import time
+import typing as t
+
+from ansible_collections.ocitools.runc.plugins.module_utils._common.file_tail import read_tail
+from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import (
+    ABSENT,
+    CREATE,
+    CREATED,
+    CREATING,
+    DELETE,
+    PAUSE,
+    RESUME,
+    RUNNING,
+    START,
+    STOP,
+    STOPPED,
+    UPDATE,
+    plan,
+)
+from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import (
+    BundleError,
+    Drift,
+    classify,
+    live_resources,
+    load_spec,
+    masked_spec,
+    spec_digest,
+)
+from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, LockTimeoutError
+from ansible_collections.ocitools.runc.plugins.module_utils._container.record import (
+    ContainerRecord,
+    read_record,
+    remove_record,
+    write_record,
+)
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
+    default_root,
+    CreateOptions,
+    DeleteOptions,
+    KillOptions,
+    UpdateOptions,
+    normalize_signal,
+)
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import DEV_NULL, ContainerIO
+
+STATE_ALIASES = {"started": RUNNING}
+KILL_WAIT_SECONDS = 10.0  # after SIGKILL to every process, the container is stopped within this
+LOG_TAIL_BYTES = 2000
+_FIRST_POLL = 0.02
+_MAX_POLL = 0.5
+
+
+class ContainerTaskError(Exception):
+    """The task fails: ``msg`` names the option or the step, ``details`` go into the result."""
+
+    def __init__(self, msg: str, **details: t.Any) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.details = details
+
+
+@dataclasses.dataclass(frozen=True)
+class ContainerParams:
+    id: str
+    state: str
+    bundle: t.Optional[str]
+    root: str
+    restart: bool = False
+    recreate: bool = False
+    stop_signal: str = "SIGTERM"
+    stop_timeout: float = 10
+    wait_started: float = 1.0
+    log_path: t.Optional[str] = None
+    pid_file: t.Optional[str] = None
+    no_pivot: bool = False
+    no_new_keyring: bool = False
+    preserve_fds: int = 0
+
+    @classmethod
+    def from_options(cls, options: t.Mapping[str, t.Any]) -> "ContainerParams":
+        """Validated parameters from the module's options; ContainerTaskError names a bad one."""
+        try:
+            container_id = validate_container_id(options["id"])
+        except InvalidContainerIdError as exc:
+            raise ContainerTaskError("id: %s" % exc)
+        state = STATE_ALIASES.get(options["state"], options["state"])
+        bundle = options.get("bundle")
+        if state != ABSENT and not bundle:
+            raise ContainerTaskError("bundle: required when state is %s; give the OCI bundle directory" % state)
+        try:
+            stop_signal = normalize_signal(options.get("stop_signal") or "SIGTERM")
+        except ValueError as exc:
+            raise ContainerTaskError("stop_signal: %s" % exc)
+        for name in ("stop_timeout", "wait_started", "preserve_fds"):
+            if (options.get(name) or 0) < 0:
+                raise ContainerTaskError("%s: must not be negative, got %s" % (name, options[name]))
+        log_path = options.get("log_path")
+        if log_path and not os.path.isdir(os.path.dirname(os.path.abspath(log_path))):
+            raise ContainerTaskError("log_path: directory %s does not exist; create it first" % os.path.dirname(log_path))
+        return cls(
+            id=container_id, state=state, bundle=os.path.realpath(bundle) if bundle else None,
+            root=options.get("root") or default_root(), restart=bool(options.get("restart")),
+            recreate=bool(options.get("recreate")), stop_signal=stop_signal,
+            stop_timeout=options.get("stop_timeout", 10), wait_started=options.get("wait_started", 1.0),
+            log_path=log_path, pid_file=options.get("pid_file"), no_pivot=bool(options.get("no_pivot")),
+            no_new_keyring=bool(options.get("no_new_keyring")), preserve_fds=options.get("preserve_fds") or 0,
+        )
+
+
+@dataclasses.dataclass
+class _Declared:
+    """The declared bundle's spec, its digest and its masked form (salted like the record)."""
+
+    spec: t.Dict[str, t.Any]
+    digest: str
+    salt: str
+    masked: t.Dict[str, t.Any]
+
+
+def _poll_until(condition: t.Callable[[], bool], seconds: float) -> bool:
+    """Call ``condition`` with growing pauses until it holds or ``seconds`` have passed."""
+    deadline = time.monotonic() + seconds
+    pause = _FIRST_POLL
+    while True:
+        if condition():
+            return True
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        time.sleep(min(pause, remaining))
+        pause = min(pause * 2, _MAX_POLL)
+
+
+def _log_tail(path: t.Optional[str]) -> str:
+    if not path or path == DEV_NULL:
+        return ""
+    return read_tail(path, LOG_TAIL_BYTES)
+
+
+def _about_log(log_path: t.Optional[str], log_tail: str) -> str:
+    if not log_path:
+        return "set log_path to keep its output"
+    if not log_tail:
+        return "log_path %s is empty" % log_path
+    return "last output in log_path %s:\n%s" % (log_path, log_tail)
+
+
+class ContainerManager:
+    """Brings one container to the declared state; ``run()`` returns the module result."""
+
+    def __init__(self, runc: Runc, params: ContainerParams, check_mode: bool = False, diff: bool = False) -> None:
+        self.runc = runc
+        self.params = params
+        self.check_mode = check_mode
+        self.diff = diff
+        self.lock = ContainerLock(params.root, params.id)
+        self.warnings: t.List[str] = []
+        self.done: t.List[str] = []
+        self._declared: t.Optional[_Declared] = None
+
+    # -- entry point ------------------------------------------------------
+
+    def run(self) -> t.Dict[str, t.Any]:
+        spec = load_spec_or_fail(self.params.bundle) if self.params.state != ABSENT else None
+        if self.check_mode:
+            return self._converge(spec)
+        # Long enough for a task ahead of us that stops a container and runs a few commands.
+        lock_timeout = self.params.stop_timeout + KILL_WAIT_SECONDS + 4 * self.runc.timeout
+        try:
+            with self.lock.held(lock_timeout):
+                return self._converge(spec)
+        except LockTimeoutError:
+            raise ContainerTaskError(
+                "id: container %s stayed locked by another task for %.0f seconds (%s)"
+                % (self.params.id, lock_timeout, self.lock.path)
+            )
+
+    def _converge(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
+        current = self._find()
+        status = current.status if current else ABSENT
+        drift = self._drift(current, spec) if spec is not None else Drift()
+        actions = plan(status, self.params.state, drift.kind, self.params.restart, self.params.recreate)
+        if not self.check_mode:
+            for action in actions:
+                self._execute(action)
+        final = current if self.check_mode else self._find()
+        return self._result(current, final, actions, drift)
+
+    # -- reading ----------------------------------------------------------
+
+    def _find(self) -> t.Optional[ContainerState]:
+        try:
+            return self.runc.find(self.params.id)
+        except RuncError as exc:
+            raise ContainerTaskError("runc state %s failed: %s" % (self.params.id, exc), **exc.as_dict())
+
+    def _drift(self, current: t.Optional[ContainerState], spec: t.Dict[str, t.Any]) -> Drift:
+        record = read_record(self.params.root, self.params.id) if current else None
+        if record is not None and current is not None and record.created != current.created:
+            record = None  # written for an earlier container of the same id
+        salt = record.salt if record else secrets.token_hex(16)
+        self._declared = _Declared(spec, spec_digest(spec), salt, masked_spec(spec, salt))
+        if current is None or current.status == CREATING:
+            return Drift()
+        if record is None:
+            self.warnings.append(
+                "container %s has no record of the config it was created from (made outside this module?): "
+                "changes to config.json cannot be detected; use recreate=true to recreate it from the bundle"
+                % self.params.id
+            )
+        return classify(
+            current.bundle, self.params.bundle or "", record.spec if record else None,
+            self._declared.masked, record is not None and record.digest == self._declared.digest,
+        )
+
+    # -- acting -----------------------------------------------------------
+
+    def _execute(self, action: str) -> None:
+        steps: t.Dict[str, t.Callable[[], None]] = {
+            CREATE: self._create,
+            START: self._start,
+            PAUSE: lambda: self.runc.pause(self.params.id),
+            RESUME: lambda: self.runc.resume(self.params.id),
+            STOP: self._stop,
+            DELETE: self._delete,
+            UPDATE: self._update,
+        }
+        try:
+            steps[action]()
+        except RuncError as exc:
+            raise ContainerTaskError(
+                "%s of container %s failed: %s" % (action, self.params.id, exc), actions=self.done, **exc.as_dict()
+            )
+        self.done.append(action)
+
+    def _create(self) -> None:
+        params = self.params
+        log = params.log_path or DEV_NULL
+        options = CreateOptions(
+            bundle=params.bundle or "", pid_file=params.pid_file, no_pivot=params.no_pivot,
+            no_new_keyring=params.no_new_keyring, preserve_fds=params.preserve_fds,
+            io=ContainerIO(stdout=log, stderr=log),
+        )
+        try:
+            self.runc.create(params.id, options)
+            self._write_record(self.runc.state(params.id))
+        except (RuncError, OSError) as exc:
+            self._clean_up()
+            details = exc.as_dict() if isinstance(exc, RuncError) else {}
+            raise ContainerTaskError(
+                "bundle: runc could not create container %s from %s: %s" % (params.id, params.bundle, exc),
+                actions=self.done, **details
+            )
+
+    def _start(self) -> None:
+        params = self.params
+        try:
+            self.runc.start(params.id)
+        except RuncError:
+            self._clean_up()
+            raise
+        exited = _poll_until(lambda: self.runc.state(params.id).status == STOPPED, params.wait_started)
+        if exited:
+            self._clean_up()
+            log_tail = _log_tail(params.log_path)
+            msg = "container %s exited right after start (status stopped); it was deleted; %s" % (
+                params.id, _about_log(params.log_path, log_tail))
+            raise ContainerTaskError(msg, status=STOPPED, log_tail=log_tail, actions=self.done + [START])
+
+    def _stop(self) -> None:
+        params = self.params
+        status = self.runc.state(params.id).status
+        if status == STOPPED:
+            return
+        # A created container's process never ran: there is nothing to shut down gracefully.
+        signal = "SIGKILL" if status == CREATED else params.stop_signal
+        self._signal(KillOptions(signal=signal))
+        if _poll_until(self._is_stopped, params.stop_timeout):
+            return
+        self._signal(KillOptions(signal="SIGKILL", all=True))
+        if not _poll_until(self._is_stopped, KILL_WAIT_SECONDS):
+            raise ContainerTaskError(
+                "stop_timeout: container %s was still not stopped %.0f seconds after SIGKILL to all its processes"
+                % (params.id, KILL_WAIT_SECONDS), actions=self.done
+            )
+
+    def _is_stopped(self) -> bool:
+        return self.runc.state(self.params.id).status == STOPPED
+
+    def _signal(self, options: KillOptions) -> None:
+        try:
+            self.runc.kill(self.params.id, options)
+        except RuncError:
+            if not self._is_stopped():  # it may have stopped by itself meanwhile
+                raise
+
+    def _delete(self) -> None:
+        self.runc.delete(self.params.id, DeleteOptions(force=True))
+        remove_record(self.params.root, self.params.id)
+        self.lock.discard()
+
+    def _update(self) -> None:
+        declared = self._require_declared()
+        self.runc.update(self.params.id, UpdateOptions(resources=live_resources(declared.spec)))
+        self._write_record(self.runc.state(self.params.id))
+
+    def _clean_up(self) -> None:
+        """Delete what a failed create or start left behind (nothing half-made stays)."""
+        try:
+            if self.runc.find(self.params.id) is not None:
+                self.runc.delete(self.params.id, DeleteOptions(force=True))
+        except RuncError as exc:
+            self.warnings.append("could not delete the failed container %s: %s" % (self.params.id, exc))
+        remove_record(self.params.root, self.params.id)
+
+    def _require_declared(self) -> _Declared:
+        if self._declared is None:  # _drift always runs before an action that needs the spec
+            raise AssertionError("declared spec not loaded")
+        return self._declared
+
+    def _write_record(self, state: ContainerState) -> None:
+        declared = self._require_declared()
+        record = ContainerRecord(declared.digest, self.params.bundle or "", state.created, declared.salt, declared.masked)
+        write_record(self.params.root, self.params.id, record)
+
+    # -- result -----------------------------------------------------------
+
+    def _result(self, current: t.Optional[ContainerState], final: t.Optional[ContainerState],
+                actions: t.List[str], drift: Drift) -> t.Dict[str, t.Any]:
+        result: t.Dict[str, t.Any] = {
+            "changed": bool(actions),
+            "actions": actions,
+            "container": final.to_dict() if final else {},
+            "drift": drift.to_dict(),
+            "warnings": self.warnings,
+        }
+        if self.diff:
+            result["diff"] = self._diff(current, drift)
+        return result
+
+    def _diff(self, current: t.Optional[ContainerState], drift: Drift) -> t.Dict[str, t.Any]:
+        before: t.Dict[str, t.Any] = {
+            "status": current.status if current else ABSENT,
+            "bundle": current.bundle if current else None,
+        }
+        after: t.Dict[str, t.Any] = {
+            "status": self.params.state,
+            "bundle": self.params.bundle if self.params.state != ABSENT else None,
+        }
+        if drift.fields:
+            before["spec"], after["spec"] = drift.spec_diff()
+        return {"before": before, "after": after}
+
+
+def load_spec_or_fail(bundle: t.Optional[str]) -> t.Dict[str, t.Any]:
+    try:
+        return load_spec(bundle or "")
+    except BundleError as exc:
+        raise ContainerTaskError(str(exc))
+
+
+def manage_container(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
+                     check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+    """The module's one call: the result dict, or ContainerTaskError for fail_json.
+
+    The options are validated (the id first) before ``make_runc`` looks for runc.
+    """
+    params = ContainerParams.from_options(options)
+    return ContainerManager(make_runc(), params, check_mode=check_mode, diff=diff).run()

@@ -1,0 +1,421 @@
+# -*- coding: utf-8 -*-
+# Copyright: ocitools contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One small options type per runc subcommand; each builds its own flags in ``args()``.
+
+Flags follow the runc 1.1 man pages (plus the 1.2 additions, marked in
+``FLAGS_SINCE``). Options never carry the container id or the subcommand name:
+the client adds those, so argv is assembled in one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal as _signal
+import typing as t
+
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
+
+# Flags newer than runc 1.1, with the first runc release that knows them.
+FLAGS_SINCE: t.Dict[str, t.Tuple[int, int, int]] = {
+    "--tcp-skip-in-flight": (1, 2, 0),
+    "--link-remap": (1, 2, 0),
+}
+
+ROOTLESS_CHOICES = ("true", "false", "auto")
+LOG_FORMATS = ("text", "json")
+CGROUP_MODES = ("soft", "full", "strict", "ignore")
+
+
+def _flag(argv: t.List[str], name: str, enabled: bool) -> None:
+    if enabled:
+        argv.append(name)
+
+
+def _value(argv: t.List[str], name: str, value: t.Optional[object]) -> None:
+    if value is not None and value != "":
+        argv.extend([name, str(value)])
+
+
+def _values(argv: t.List[str], name: str, values: t.Iterable[object]) -> None:
+    for value in values:
+        argv.extend([name, str(value)])
+
+
+def default_root(euid: t.Optional[int] = None, environ: t.Optional[t.Mapping[str, str]] = None) -> str:
+    """runc's own default ``--root``: /run/runc, or $XDG_RUNTIME_DIR/runc for a non-root user who has one."""
+    euid = os.geteuid() if euid is None else euid
+    environ = os.environ if environ is None else environ
+    runtime_dir = environ.get("XDG_RUNTIME_DIR")
+    if euid != 0 and runtime_dir:
+        return os.path.join(runtime_dir, "runc")
+    return "/run/runc"
+
+
+@dataclasses.dataclass(frozen=True)
+class GlobalOptions:
+    """Flags that precede every subcommand."""
+
+    command: str = "runc"
+    root: t.Optional[str] = None
+    debug: bool = False
+    log: t.Optional[str] = None
+    log_format: t.Optional[str] = None
+    criu: t.Optional[str] = None
+    systemd_cgroup: bool = False
+    rootless: t.Optional[str] = None
+
+    def __post_init__(self) -> None:
+        if self.log_format is not None and self.log_format not in LOG_FORMATS:
+            raise ValueError("log_format must be one of %s, got %r" % (", ".join(LOG_FORMATS), self.log_format))
+        if self.rootless is not None and self.rootless not in ROOTLESS_CHOICES:
+            raise ValueError("rootless must be one of %s, got %r" % (", ".join(ROOTLESS_CHOICES), self.rootless))
+
+    def args(self) -> t.List[str]:
+        argv: t.List[str] = []
+        _value(argv, "--root", self.root)
+        _flag(argv, "--debug", self.debug)
+        _value(argv, "--log", self.log)
+        _value(argv, "--log-format", self.log_format)
+        _value(argv, "--criu", self.criu)
+        _flag(argv, "--systemd-cgroup", self.systemd_cgroup)
+        _value(argv, "--rootless", self.rootless)
+        return argv
+
+
+@dataclasses.dataclass(frozen=True)
+class CreateOptions:
+    """``runc create``; ``io`` binds the container's stdio (never a pipe)."""
+
+    bundle: str
+    pid_file: t.Optional[str] = None
+    console_socket: t.Optional[str] = None
+    no_pivot: bool = False
+    no_new_keyring: bool = False
+    preserve_fds: int = 0
+    io: ContainerIO = ContainerIO()
+    extra_args: t.Sequence[str] = ()
+
+    def args(self) -> t.List[str]:
+        argv = ["--bundle", self.bundle]
+        _value(argv, "--console-socket", self.console_socket)
+        _value(argv, "--pid-file", self.pid_file)
+        _flag(argv, "--no-pivot", self.no_pivot)
+        _flag(argv, "--no-new-keyring", self.no_new_keyring)
+        if self.preserve_fds:
+            argv.extend(["--preserve-fds", str(self.preserve_fds)])
+        argv.extend(self.extra_args)
+        return argv
+
+
+@dataclasses.dataclass(frozen=True)
+class RunOptions(CreateOptions):
+    """``runc run``: create and start in one call; detached unless asked otherwise."""
+
+    detach: bool = True
+    keep: bool = False
+    no_subreaper: bool = False
+
+    def __post_init__(self) -> None:
+        if self.detach and self.keep:
+            raise ValueError("runc run: keep applies only to a run that is not detached")
+
+    def args(self) -> t.List[str]:
+        argv = super().args()
+        _flag(argv, "--detach", self.detach)
+        _flag(argv, "--keep", self.keep)
+        _flag(argv, "--no-subreaper", self.no_subreaper)
+        return argv
+
+
+@dataclasses.dataclass(frozen=True)
+class DeleteOptions:
+    force: bool = False
+
+    def args(self) -> t.List[str]:
+        return ["--force"] if self.force else []
+
+
+def normalize_signal(value: t.Union[str, int]) -> str:
+    """Return a signal as runc accepts it: a number, or a name such as ``SIGTERM``.
+
+    Accepts ``SIGTERM``, ``TERM``, ``term``, ``15`` and ``"15"``.
+    """
+    if isinstance(value, bool):
+        raise ValueError("signal must be a name or a number, got %r" % (value,))
+    text = str(value).strip()
+    if text.isdigit():
+        number = int(text)
+        if not 0 < number < _signal.NSIG:
+            raise ValueError("signal number %d is out of range 1-%d" % (number, _signal.NSIG - 1))
+        return str(number)
+    name = text.upper()
+    if not name.startswith("SIG"):
+        name = "SIG" + name
+    if not hasattr(_signal.Signals, name) and not name.startswith("SIGRTM"):
+        raise ValueError("unknown signal %r: use a name such as SIGTERM or TERM, or a number" % (value,))
+    return name
+
+
+@dataclasses.dataclass(frozen=True)
+class KillOptions:
+    signal: t.Union[str, int] = "SIGTERM"
+    all: bool = False
+
+    def args(self) -> t.List[str]:
+        argv: t.List[str] = []
+        _flag(argv, "--all", self.all)
+        return argv
+
+    def signal_arg(self) -> str:
+        return normalize_signal(self.signal)
+
+
+@dataclasses.dataclass(frozen=True)
+class ExecOptions:
+    """``runc exec``.
+
+    ``process`` is a full OCI process spec, handed to runc as a ``--process``
+    file (as go-runc does). runc ignores the per-process flags (``args``, ``cwd``,
+    ``env``, ``tty``, ``user``, ``additional_gids``, ``caps``, ``no_new_privs``,
+    ``apparmor``, ``process_label``) when ``--process`` is given, so mixing the
+    two is refused instead of silently dropping those flags.
+    """
+
+    process: t.Optional[t.Mapping[str, t.Any]] = None
+    command: t.Sequence[str] = ()
+    cwd: t.Optional[str] = None
+    env: t.Sequence[str] = ()
+    tty: bool = False
+    user: t.Optional[str] = None
+    additional_gids: t.Sequence[int] = ()
+    process_label: t.Optional[str] = None
+    apparmor: t.Optional[str] = None
+    no_new_privs: bool = False
+    caps: t.Sequence[str] = ()
+    console_socket: t.Optional[str] = None
+    detach: bool = False
+    pid_file: t.Optional[str] = None
+    preserve_fds: int = 0
+    cgroups: t.Sequence[str] = ()
+    ignore_paused: bool = False
+    io: t.Optional[ContainerIO] = None
+    extra_args: t.Sequence[str] = ()
+
+    def __post_init__(self) -> None:
+        per_process = {
+            "command": self.command, "cwd": self.cwd, "env": self.env, "tty": self.tty, "user": self.user,
+            "additional_gids": self.additional_gids, "process_label": self.process_label,
+            "apparmor": self.apparmor, "no_new_privs": self.no_new_privs, "caps": self.caps,
+        }
+        given = sorted(name for name, value in per_process.items() if value)
+        if self.process is not None and given:
+            raise ValueError(
+                "runc exec ignores %s when a process spec is given; put them into the process spec" % ", ".join(given)
+            )
+        if self.process is None and not self.command:
+            raise ValueError("runc exec needs a process spec or a command")
+        if self.detach and self.io is None:
+            raise ValueError("a detached exec needs io: the process would inherit runc's pipes")
+
+    def args(self, process_file: t.Optional[str] = None) -> t.List[str]:
+        """Flags before the id; ``process_file`` is where the client wrote ``process``."""
+        argv: t.List[str] = []
+        _value(argv, "--console-socket", self.console_socket)
+        _value(argv, "--process", process_file)
+        _value(argv, "--cwd", self.cwd)
+        _values(argv, "--env", self.env)
+        _flag(argv, "--tty", self.tty)
+        _value(argv, "--user", self.user)
+        _values(argv, "--additional-gids", self.additional_gids)
+        _flag(argv, "--detach", self.detach)
+        _value(argv, "--pid-file", self.pid_file)
+        _value(argv, "--process-label", self.process_label)
+        _value(argv, "--apparmor", self.apparmor)
+        _flag(argv, "--no-new-privs", self.no_new_privs)
+        _values(argv, "--cap", self.caps)
+        if self.preserve_fds:
+            argv.extend(["--preserve-fds", str(self.preserve_fds)])
+        _values(argv, "--cgroup", self.cgroups)
+        _flag(argv, "--ignore-paused", self.ignore_paused)
+        argv.extend(self.extra_args)
+        return argv
+
+    def trailing_args(self) -> t.List[str]:
+        """What follows the id: the command. runc 1.1 stops reading flags at the id
+        and would run a ``--`` separator as the command, so there is none."""
+        return list(self.command)
+
+
+@dataclasses.dataclass(frozen=True)
+class CriuOptions:
+    """Flags that ``runc checkpoint`` and ``runc restore`` share."""
+
+    image_path: t.Optional[str] = None
+    work_path: t.Optional[str] = None
+    tcp_established: bool = False
+    ext_unix_sk: bool = False
+    shell_job: bool = False
+    file_locks: bool = False
+    manage_cgroups_mode: t.Optional[str] = None
+    empty_ns: t.Sequence[str] = ()
+    auto_dedup: bool = False
+    lazy_pages: bool = False
+
+    def __post_init__(self) -> None:
+        if self.manage_cgroups_mode is not None and self.manage_cgroups_mode not in CGROUP_MODES:
+            raise ValueError(
+                "manage_cgroups_mode must be one of %s, got %r" % (", ".join(CGROUP_MODES), self.manage_cgroups_mode)
+            )
+
+    def criu_args(self) -> t.List[str]:
+        argv: t.List[str] = []
+        _value(argv, "--image-path", self.image_path)
+        _value(argv, "--work-path", self.work_path)
+        _flag(argv, "--tcp-established", self.tcp_established)
+        _flag(argv, "--ext-unix-sk", self.ext_unix_sk)
+        _flag(argv, "--shell-job", self.shell_job)
+        _flag(argv, "--file-locks", self.file_locks)
+        _value(argv, "--manage-cgroups-mode", self.manage_cgroups_mode)
+        _values(argv, "--empty-ns", self.empty_ns)
+        _flag(argv, "--auto-dedup", self.auto_dedup)
+        _flag(argv, "--lazy-pages", self.lazy_pages)
+        return argv
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckpointOptions(CriuOptions):
+    parent_path: t.Optional[str] = None
+    leave_running: bool = False
+    pre_dump: bool = False
+    tcp_skip_in_flight: bool = False
+    link_remap: bool = False
+    status_fd: t.Optional[int] = None
+    page_server: t.Optional[str] = None
+    extra_args: t.Sequence[str] = ()
+
+    def args(self) -> t.List[str]:
+        argv = self.criu_args()
+        _value(argv, "--parent-path", self.parent_path)
+        _flag(argv, "--leave-running", self.leave_running)
+        _flag(argv, "--pre-dump", self.pre_dump)
+        _flag(argv, "--tcp-skip-in-flight", self.tcp_skip_in_flight)
+        _flag(argv, "--link-remap", self.link_remap)
+        _value(argv, "--status-fd", self.status_fd)
+        _value(argv, "--page-server", self.page_server)
+        argv.extend(self.extra_args)
+        return argv
+
+
+@dataclasses.dataclass(frozen=True)
+class RestoreOptions(CriuOptions):
+    """``runc restore``; detached by default, so ``io`` binds the restored stdio."""
+
+    bundle: t.Optional[str] = None
+    detach: bool = True
+    pid_file: t.Optional[str] = None
+    no_subreaper: bool = False
+    no_pivot: bool = False
+    console_socket: t.Optional[str] = None
+    lsm_profile: t.Optional[str] = None
+    lsm_mount_context: t.Optional[str] = None
+    io: ContainerIO = ContainerIO()
+    extra_args: t.Sequence[str] = ()
+
+    def args(self) -> t.List[str]:
+        argv = self.criu_args()
+        _value(argv, "--bundle", self.bundle)
+        _flag(argv, "--detach", self.detach)
+        _value(argv, "--pid-file", self.pid_file)
+        # go-runc spells this "-no-subreaper"; runc documents the double dash.
+        _flag(argv, "--no-subreaper", self.no_subreaper)
+        _flag(argv, "--no-pivot", self.no_pivot)
+        _value(argv, "--console-socket", self.console_socket)
+        _value(argv, "--lsm-profile", self.lsm_profile)
+        _value(argv, "--lsm-mount-context", self.lsm_mount_context)
+        argv.extend(self.extra_args)
+        return argv
+
+
+# ``runc update`` flags, by field name, in the order of the man page.
+_UPDATE_FLAGS = (
+    ("blkio_weight", "--blkio-weight"),
+    ("cpu_period", "--cpu-period"),
+    ("cpu_quota", "--cpu-quota"),
+    ("cpu_share", "--cpu-share"),
+    ("cpu_rt_period", "--cpu-rt-period"),
+    ("cpu_rt_runtime", "--cpu-rt-runtime"),
+    ("cpuset_cpus", "--cpuset-cpus"),
+    ("cpuset_mems", "--cpuset-mems"),
+    ("memory", "--memory"),
+    ("memory_reservation", "--memory-reservation"),
+    ("memory_swap", "--memory-swap"),
+    ("pids_limit", "--pids-limit"),
+    ("l3_cache_schema", "--l3-cache-schema"),
+    ("mem_bw_schema", "--mem-bw-schema"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class UpdateOptions:
+    """``runc update``: either an OCI ``linux.resources`` object (sent on stdin) or single flags.
+
+    runc ignores every flag when resources come from stdin, so the two are exclusive.
+    """
+
+    resources: t.Optional[t.Mapping[str, t.Any]] = None
+    blkio_weight: t.Optional[int] = None
+    cpu_period: t.Optional[int] = None
+    cpu_quota: t.Optional[int] = None
+    cpu_share: t.Optional[int] = None
+    cpu_rt_period: t.Optional[int] = None
+    cpu_rt_runtime: t.Optional[int] = None
+    cpuset_cpus: t.Optional[str] = None
+    cpuset_mems: t.Optional[str] = None
+    memory: t.Optional[int] = None
+    memory_reservation: t.Optional[int] = None
+    memory_swap: t.Optional[int] = None
+    pids_limit: t.Optional[int] = None
+    l3_cache_schema: t.Optional[str] = None
+    mem_bw_schema: t.Optional[str] = None
+
+    def _flag_values(self) -> t.List[t.Tuple[str, object]]:
+        return [(flag, getattr(self, field)) for field, flag in _UPDATE_FLAGS if getattr(self, field) is not None]
+
+    def __post_init__(self) -> None:
+        if self.resources is not None and self._flag_values():
+            raise ValueError("runc update ignores single flags when resources are given; use one or the other")
+        if self.resources is None and not self._flag_values():
+            raise ValueError("runc update needs resources or at least one resource flag")
+
+    def args(self) -> t.List[str]:
+        if self.resources is not None:
+            return ["--resources", "-"]
+        argv: t.List[str] = []
+        for flag, value in self._flag_values():
+            argv.extend([flag, str(value)])
+        return argv
+
+
+@dataclasses.dataclass(frozen=True)
+class EventsOptions:
+    interval: t.Optional[str] = None
+    stats: bool = False
+
+    def args(self) -> t.List[str]:
+        argv: t.List[str] = []
+        _value(argv, "--interval", self.interval)
+        _flag(argv, "--stats", self.stats)
+        return argv
+
+
+@dataclasses.dataclass(frozen=True)
+class SpecOptions:
+    bundle: str
+    rootless: bool = False
+
+    def args(self) -> t.List[str]:
+        argv = ["--bundle", self.bundle]
+        _flag(argv, "--rootless", self.rootless)
+        return argv

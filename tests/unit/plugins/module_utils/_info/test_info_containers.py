@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""runc_info's containers: one list call, ids filtered from it, extras only where asked."""
+
+from __future__ import annotations
+
+import typing as t
+from pathlib import Path
+
+import pytest
+
+from ansible_collections.ocitools.runc.plugins.module_utils._info.containers import (
+    InfoRequest,
+    gather_info,
+    stats_summary,
+)
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import parse_event
+
+Recorded = t.Callable[[str], str]
+
+
+@pytest.fixture
+def runc(runner: t.Any, tmp_path: Path) -> Runc:
+    return Runc(GlobalOptions(root=str(tmp_path)), runner=runner)
+
+
+def subcommands(runner: t.Any) -> t.List[str]:
+    return [next(arg for arg in call.argv if not arg.startswith("-") and arg != "runc" and "/" not in arg)
+            for call in runner.calls]
+
+
+def test_every_container_in_one_call(runc: Runc, runner: t.Any, recorded: Recorded) -> None:
+    runner.respond_to("list", stdout=recorded("list-three.json"))
+    result = gather_info(runc, InfoRequest(host=False))
+    assert result["changed"] is False and "host" not in result
+    assert [c["id"] for c in result["containers"]] == ["fx-created", "fx-paused", "fx-running"]
+    running = result["containers"][2]
+    assert running == {
+        "id": "fx-running", "exists": True, "pid": 17583, "status": "running",
+        "bundle": "/tmp/ocit-fixtures.g8mzf8b9/bundles/fx-running", "rootfs": "/tmp/ocit-fixtures.g8mzf8b9/rootfs",
+        "created": "2026-11-29T02:03:44.623834231Z", "owner": "root", "oci_version": "1.0.2-dev",
+        "annotations": {"org.example.owner": "fixtures", "org.example/role": "web"},
+    }
+    assert subcommands(runner) == ["list"]
+
+
+def test_ids_are_filtered_from_the_one_list(runc: Runc, runner: t.Any, recorded: Recorded) -> None:
+    runner.respond_to("list", stdout=recorded("list-three.json"))
+    result = gather_info(runc, InfoRequest(ids=["nope", "fx-running", "nope"], host=False))
+    assert [(c["id"], c["exists"]) for c in result["containers"]] == [("nope", False), ("fx-running", True)]
+    assert result["containers"][0] == {"id": "nope", "exists": False}
+    assert subcommands(runner) == ["list"]
+
+
+def test_empty_list(runc: Runc, runner: t.Any, recorded: Recorded) -> None:
+    runner.respond_to("list", stdout=recorded("list-empty.json"))
+    assert gather_info(runc, InfoRequest(host=False))["containers"] == []
+
+
+def test_a_missing_root_is_not_listed(runner: t.Any, tmp_path: Path) -> None:
+    runc = Runc(GlobalOptions(root=str(tmp_path / "missing")), runner=runner)
+    result = gather_info(runc, InfoRequest(ids=["web"], host=False))
+    assert result["containers"] == [{"id": "web", "exists": False}]
+    assert not runner.calls and not (tmp_path / "missing").exists()
+
+
+def test_a_bad_id_is_refused() -> None:
+    with pytest.raises(InvalidContainerIdError):
+        InfoRequest(ids=["../x"])
+
+
+def test_extras_for_live_containers_only(runc: Runc, runner: t.Any, recorded: Recorded) -> None:
+    stopped = recorded("state-stopped.json").replace("\n", "")
+    runner.respond_to("list", stdout="[%s]" % stopped)
+    result = gather_info(runc, InfoRequest(ps=True, top=True, stats=True, host=False))
+    assert {key: result["containers"][0][key] for key in ("status", "ps", "top", "stats")} == {
+        "status": "stopped", "ps": None, "top": None, "stats": None}
+    assert subcommands(runner) == ["list"]
+
+
+def test_extras(runc: Runc, runner: t.Any, recorded: Recorded) -> None:
+    runner.respond_to("list", stdout=recorded("list-three.json"))
+    runner.respond_to("table", stdout=recorded("ps-table-o.txt"))
+    runner.respond_to("json", stdout=recorded("ps-json.txt"))
+    runner.respond_to("--stats", stdout=recorded("events-stats.json"))
+    result = gather_info(runc, InfoRequest(ids=["fx-running"], ps=True, top=True, ps_options=["-o", "pid,args"],
+                                           stats=True, host=False))
+    entry = result["containers"][0]
+    assert entry["ps"] and all(isinstance(pid, int) for pid in entry["ps"])
+    assert entry["top"] and set(entry["top"][0]) == {"PID", "USER", "STAT", "COMMAND"}
+    assert set(entry["stats"]) == {"cpu", "memory", "pids", "blkio"}
+    ps_table_call = [call.argv for call in runner.calls if "table" in call.argv][0]
+    assert ps_table_call[-3:] == ["fx-running", "-o", "pid,args"]
+
+
+def test_an_extra_that_fails_is_reported(runc: Runc, runner: t.Any, recorded: Recorded) -> None:
+    runner.respond_to("list", stdout=recorded("list-three.json"))
+    runner.respond_to("ps", stderr='time="x" level=error msg="container does not exist"', rc=1)
+    entry = gather_info(runc, InfoRequest(ids=["fx-running"], ps=True, host=False))["containers"][0]
+    assert entry["ps"] is None and "container does not exist" in entry["ps_error"]
+
+
+def test_spec(runc: Runc, runner: t.Any, tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "config.json").write_text('{"process": {"args": ["sh"], "env": ["A=secret"]}}')
+    runner.respond_to("list", stdout='[{"id": "a", "pid": 1, "status": "running", "bundle": "%s"},'
+                                     ' {"id": "b", "pid": 0, "status": "stopped", "bundle": "/gone"}]' % bundle)
+    a, b = gather_info(runc, InfoRequest(spec=True, host=False))["containers"]
+    assert (a["spec"]["args"], a["spec"]["env"]) == (["sh"], ["A"])
+    assert b["spec"] is None and "cannot read /gone/config.json" in b["spec_error"]
+
+
+def test_stats_summary(recorded: Recorded) -> None:
+    summary = stats_summary(parse_event(recorded("events-stats.json")))
+    assert summary["pids"] == {"current": 2}
+    assert summary["memory"]["usage"]["usage"] == 675840
+    assert summary["cpu"]["usage"]["total"] == 10820423
+    assert "cpuset" not in summary and "raw" not in summary["memory"]
