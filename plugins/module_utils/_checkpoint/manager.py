@@ -26,6 +26,8 @@ import os
 import time
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.difference import Difference
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.failure import (
     DUMP_LOG,
     RESTORE_LOG,
@@ -69,20 +71,30 @@ VERSION_GATED = ("tcp_skip_in_flight", "link_remap")
 CGROUP_MODE_SINCE = {"ignore": (1, 2, 0)}
 
 
-class CheckpointError(Exception):
-    """A planned or failed checkpoint/restore: ``msg`` for fail_json, ``details`` beside it."""
+class CheckpointError(TaskError):
+    """A planned or failed checkpoint/restore (``msg`` names the option or the step)."""
 
-    def __init__(self, msg: str, **details: t.Any) -> None:
-        super().__init__(msg)
-        self.msg = msg
-        self.details = details
+
+# Actions, as verbs (``steps`` says each in words).
+PREPARE = "prepare"  # create image_path (mode 0700)
+CLEAN = "clean"  # remove the image files of an earlier dump from image_path
+PRE_DUMP = "pre_dump"
+CHECKPOINT = "checkpoint"
+DELETE = "delete"  # the container: by runc after a checkpoint, or by the task before a restore
+RESTORE = "restore"
 
 
 @dataclasses.dataclass
 class Plan:
     actions: t.List[str] = dataclasses.field(default_factory=list)
+    steps: t.List[str] = dataclasses.field(default_factory=list)  # each action in words
     act: bool = False  # whether runc is asked to dump/restore
     delete_first: bool = False  # restore: delete the stopped container of that id
+    msg: str = ""  # why nothing is done
+
+    def add(self, action: str, step: str) -> None:
+        self.actions.append(action)
+        self.steps.append(step)
 
 
 def _status(container: t.Optional[ContainerState]) -> str:
@@ -93,6 +105,20 @@ def _option_for(error: RuncUnsupportedError) -> str:
     """The module option behind a client's "--flag needs runc X" error."""
     flag = error.message.split(" ", 1)[0]
     return flag.lstrip("-").replace("-", "_")
+
+
+def refuse_foreign_options(params: t.Mapping[str, t.Any]) -> None:
+    """Options of the other state, refused by name."""
+    state = params["state"]
+    foreign = RESTORE_ONLY if state == STATE_CHECKPOINTED else DUMP_ONLY
+    given = [name for name in foreign if params.get(name)]
+    if given:
+        raise CheckpointError("%s: only used with state=%s, not with state=%s; remove %s" % (
+            ", ".join(given),
+            STATE_RESTORED if state == STATE_CHECKPOINTED else STATE_CHECKPOINTED,
+            state,
+            "it" if len(given) == 1 else "them",
+        ))
 
 
 class CheckpointManager:
@@ -109,7 +135,7 @@ class CheckpointManager:
     # -- entry point --------------------------------------------------------
 
     def run(self) -> t.Dict[str, t.Any]:
-        self._refuse_foreign_options()
+        refuse_foreign_options(self.params)
         before = self.runc.find(self.container_id)
         images = self._inspect(self.image_path)
         if self.params["state"] == STATE_CHECKPOINTED:
@@ -128,18 +154,6 @@ class CheckpointManager:
 
     # -- planning -----------------------------------------------------------
 
-    def _refuse_foreign_options(self) -> None:
-        state = self.params["state"]
-        foreign = RESTORE_ONLY if state == STATE_CHECKPOINTED else DUMP_ONLY
-        given = [name for name in foreign if self.params.get(name)]
-        if given:
-            raise CheckpointError("%s: only used with state=%s, not with state=%s; remove %s" % (
-                ", ".join(given),
-                STATE_RESTORED if state == STATE_CHECKPOINTED else STATE_CHECKPOINTED,
-                state,
-                "it" if len(given) == 1 else "them",
-            ))
-
     def _inspect(self, path: str) -> ImageSummary:
         try:
             return inspect_images(path)
@@ -150,8 +164,8 @@ class CheckpointManager:
         params = self.params
         done_kinds = (KIND_CHECKPOINT, KIND_PRE_DUMP) if params["pre_dump"] else (KIND_CHECKPOINT,)
         if images.kind in done_kinds and not params["force"]:
-            return Plan(["%s already holds a %s; nothing to do (force: true takes a new one)" % (
-                self.image_path, "complete checkpoint" if images.complete else "pre-dump")])
+            return Plan(msg="%s already holds a %s; nothing to do (force: true takes a new one)" % (
+                self.image_path, "complete checkpoint" if images.complete else "pre-dump"))
         if container is None:
             raise CheckpointError("id: container %s does not exist and image_path %s holds no %s to keep" % (
                 self.container_id, self.image_path, "pre-dump" if params["pre_dump"] else "complete checkpoint"))
@@ -166,20 +180,22 @@ class CheckpointManager:
                 "(ADDRESS:PORT); set page_server or drop lazy_pages")
         plan = Plan(act=True)
         if not images.exists:
-            plan.actions.append("create %s (mode 0700)" % self.image_path)
+            plan.add(PREPARE, "create %s (mode 0700)" % self.image_path)
         elif images.kind != KIND_NONE:
-            plan.actions.append("remove the %s image files in %s before the new dump" % (images.kind, self.image_path))
-        plan.actions.append(self._dump_action())
+            plan.add(CLEAN, "remove the %s image files in %s before the new dump" % (images.kind, self.image_path))
+        self._add_dump(plan)
         return plan
 
-    def _dump_action(self) -> str:
+    def _add_dump(self, plan: Plan) -> None:
         params = self.params
         if params["pre_dump"]:
-            return "pre-dump the memory of container %s into %s (it keeps running)" % (self.container_id, self.image_path)
+            plan.add(PRE_DUMP, "pre-dump the memory of container %s into %s (it keeps running)" % (
+                self.container_id, self.image_path))
+            return
         parent = " on top of the pre-dump in %s" % params["parent_path"] if params["parent_path"] else ""
         after = ("it keeps running" if params["leave_running"]
                  else "runc then stops and deletes the container")
-        return "checkpoint container %s into %s%s (%s)" % (self.container_id, self.image_path, parent, after)
+        plan.add(CHECKPOINT, "checkpoint container %s into %s%s (%s)" % (self.container_id, self.image_path, parent, after))
 
     def _refuse_unsupported(self) -> None:
         """Options this runc is too old for, refused by name before anything runs."""
@@ -211,7 +227,7 @@ class CheckpointManager:
 
     def _plan_restore(self, container: t.Optional[ContainerState], images: ImageSummary) -> Plan:
         if container is not None and container.status in ALIVE:
-            return Plan(["container %s is already %s; nothing to do" % (self.container_id, container.status)])
+            return Plan(msg="container %s is already %s; nothing to do" % (self.container_id, container.status))
         if not images.complete:
             raise CheckpointError("image_path: %s holds no complete checkpoint (found: %s); take one with "
                                   "state: checkpointed first" % (self.image_path, images.kind))
@@ -222,9 +238,9 @@ class CheckpointManager:
         plan = Plan(act=True)
         if container is not None:
             plan.delete_first = True
-            plan.actions.append("delete the %s container %s first (it would block the restore)" % (
+            plan.add(DELETE, "delete the %s container %s first (it would block the restore)" % (
                 container.status, self.container_id))
-        plan.actions.append("restore container %s from %s with bundle %s" % (self.container_id, self.image_path, bundle))
+        plan.add(RESTORE, "restore container %s from %s with bundle %s" % (self.container_id, self.image_path, bundle))
         return plan
 
     # -- execution ----------------------------------------------------------
@@ -317,7 +333,7 @@ class CheckpointManager:
             raise CheckpointError("runc checkpoint reported success but %s holds a %s, not a %s" % (
                 self.image_path, images.kind, expected), actions=plan.actions)
         if after is None and not self.params["leave_running"] and not self.params["pre_dump"]:
-            plan.actions.append("runc deleted container %s after the checkpoint" % self.container_id)
+            plan.add(DELETE, "runc deleted container %s after the checkpoint" % self.container_id)
 
     # -- result -------------------------------------------------------------
 
@@ -330,25 +346,35 @@ class CheckpointManager:
         after_images: ImageSummary,
         duration: float,
     ) -> t.Dict[str, t.Any]:
-        after_view = self._predicted_view() if self.check_mode and plan.act else self._view(after, after_images)
-        return {
+        predicted = self.check_mode and plan.act
+        status_after, kind_after = self._predicted() if predicted else (_status(after), after_images.kind)
+        difference = Difference().add("container", _status(before), status_after).add("image", images.kind, kind_after)
+        result: t.Dict[str, t.Any] = {
             "changed": plan.act,
             "actions": plan.actions,
-            "container": after.to_dict() if after is not None else None,
+            "steps": plan.steps,
+            "container": after.to_dict() if after is not None else {},
             "image_path": self.image_path,
             "checkpoint": after_images.to_dict(),
             "duration": duration,
-            "diff": {"before": self._view(before, images), "after": after_view},
+            "diff": difference.to_dict(),
         }
+        if plan.msg:
+            result["msg"] = plan.msg
+        return result
 
-    def _view(self, container: t.Optional[ContainerState], images: ImageSummary) -> t.Dict[str, t.Any]:
-        return {"container": _status(container), "image": images.kind}
-
-    def _predicted_view(self) -> t.Dict[str, t.Any]:
-        """What check mode expects after the dump or restore it did not run."""
+    def _predicted(self) -> t.Tuple[str, str]:
+        """The container's status and the image kind check mode expects after the dump or restore it did not run."""
         params = self.params
         if params["state"] == STATE_RESTORED:
-            return {"container": "running", "image": KIND_CHECKPOINT}
+            return "running", KIND_CHECKPOINT
         if params["pre_dump"]:
-            return {"container": "running", "image": KIND_PRE_DUMP}
-        return {"container": "running" if params["leave_running"] else "absent", "image": KIND_CHECKPOINT}
+            return "running", KIND_PRE_DUMP
+        return ("running" if params["leave_running"] else "absent"), KIND_CHECKPOINT
+
+
+def manage_checkpoint(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
+                      check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+    """The module's one call: the result, or CheckpointError. Options are checked before runc is looked for."""
+    refuse_foreign_options(params)
+    return CheckpointManager(make_runc(), params, check_mode).run()

@@ -16,6 +16,8 @@ import secrets
 import time
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.difference import Difference
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._common.file_tail import read_tail
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import (
     ABSENT,
@@ -69,13 +71,8 @@ _FIRST_POLL = 0.02
 _MAX_POLL = 0.5
 
 
-class ContainerTaskError(Exception):
-    """The task fails: ``msg`` names the option or the step, ``details`` go into the result."""
-
-    def __init__(self, msg: str, **details: t.Any) -> None:
-        super().__init__(msg)
-        self.msg = msg
-        self.details = details
+class ContainerTaskError(TaskError):
+    """A runc_container task fails (``msg`` names the option or the step)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -167,11 +164,10 @@ def _about_log(log_path: t.Optional[str], log_tail: str) -> str:
 class ContainerManager:
     """Brings one container to the declared state; ``run()`` returns the module result."""
 
-    def __init__(self, runc: Runc, params: ContainerParams, check_mode: bool = False, diff: bool = False) -> None:
+    def __init__(self, runc: Runc, params: ContainerParams, check_mode: bool = False) -> None:
         self.runc = runc
         self.params = params
         self.check_mode = check_mode
-        self.diff = diff
         self.lock = ContainerLock(params.root, params.id)
         self.warnings: t.List[str] = []
         self.done: t.List[str] = []
@@ -192,6 +188,13 @@ class ContainerManager:
             raise ContainerTaskError(
                 "id: container %s stayed locked by another task for %.0f seconds (%s)"
                 % (self.params.id, lock_timeout, self.lock.path)
+            )
+        except OSError as exc:
+            if exc.filename is None or not str(exc.filename).startswith(self.params.root):
+                raise
+            raise ContainerTaskError(
+                "root: cannot use %s for the container's lock and record: %s; root must be a directory the task's "
+                "user can write (runc's state root)" % (exc.filename, exc.strerror or exc), path=exc.filename
             )
 
     def _converge(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
@@ -346,29 +349,23 @@ class ContainerManager:
 
     def _result(self, current: t.Optional[ContainerState], final: t.Optional[ContainerState],
                 actions: t.List[str], drift: Drift) -> t.Dict[str, t.Any]:
-        result: t.Dict[str, t.Any] = {
+        return {
             "changed": bool(actions),
             "actions": actions,
             "container": final.to_dict() if final else {},
             "drift": drift.to_dict(),
             "warnings": self.warnings,
+            "diff": self._difference(current, drift).to_dict(),
         }
-        if self.diff:
-            result["diff"] = self._diff(current, drift)
-        return result
 
-    def _diff(self, current: t.Optional[ContainerState], drift: Drift) -> t.Dict[str, t.Any]:
-        before: t.Dict[str, t.Any] = {
-            "status": current.status if current else ABSENT,
-            "bundle": current.bundle if current else None,
-        }
-        after: t.Dict[str, t.Any] = {
-            "status": self.params.state,
-            "bundle": self.params.bundle if self.params.state != ABSENT else None,
-        }
+    def _difference(self, current: t.Optional[ContainerState], drift: Drift) -> Difference:
+        difference = Difference()
+        difference.add("status", current.status if current else ABSENT, self.params.state)
+        difference.add("bundle", current.bundle if current else None,
+                       self.params.bundle if self.params.state != ABSENT else None)
         if drift.fields:
-            before["spec"], after["spec"] = drift.spec_diff()
-        return {"before": before, "after": after}
+            difference.add("spec", *drift.spec_diff())
+        return difference
 
 
 def load_spec_or_fail(bundle: t.Optional[str]) -> t.Dict[str, t.Any]:
@@ -380,9 +377,9 @@ def load_spec_or_fail(bundle: t.Optional[str]) -> t.Dict[str, t.Any]:
 
 def manage_container(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
                      check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
-    """The module's one call: the result dict, or ContainerTaskError for fail_json.
+    """The module's one call: the result dict, or ContainerTaskError (a TaskError).
 
     The options are validated (the id first) before ``make_runc`` looks for runc.
     """
     params = ContainerParams.from_options(options)
-    return ContainerManager(make_runc(), params, check_mode=check_mode, diff=diff).run()
+    return ContainerManager(make_runc(), params, check_mode=check_mode).run()

@@ -17,6 +17,7 @@ import re
 import shlex
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import MASK
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 
@@ -36,7 +37,11 @@ _ID_NUMBER = re.compile(r"^\d+$")
 _MAX_ID = 2 ** 32 - 1
 
 
-class ExecInputError(ValueError):
+class ExecError(TaskError):
+    """A runc_exec task fails: the command could not run, or it failed (rc and output in the details)."""
+
+
+class ExecInputError(ExecError):
     """An option value runc_exec cannot use; the message names the option."""
 
 

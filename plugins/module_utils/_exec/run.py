@@ -21,9 +21,11 @@ from ansible_collections.ocitools.runc.plugins.module_utils._exec.guards import 
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.kill import kill_exec_process, read_pid_file
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import (
+    ExecError,
     ExecRequest,
     build_process,
     masked_env,
+    request_from_params,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._info.host import state_root
 from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import SpecReadError, read_bundle_config
@@ -44,7 +46,7 @@ _NOT_EXECUTABLE = {
 
 @dataclasses.dataclass
 class ExecOutcome:
-    """The module's result; ``failed`` outcomes go to fail_json (``result['msg']`` says why)."""
+    """The module's result; ``failed`` outcomes become an ExecError (``result['msg']`` says why)."""
 
     result: t.Dict[str, t.Any]
     failed: bool = False
@@ -183,3 +185,17 @@ class ExecRun:
 
 def run_exec(runc: Runc, request: ExecRequest, check_mode: bool) -> ExecOutcome:
     return ExecRun(runc, request, check_mode).run()
+
+
+def manage_exec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
+                check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+    """The module's one call: the result, or ExecError (a failed command keeps rc and output beside msg).
+
+    The options are checked before ``make_runc`` looks for runc.
+    """
+    request = request_from_params(params)
+    outcome = run_exec(make_runc(), request, check_mode)
+    if outcome.failed:
+        result = dict(outcome.result)
+        raise ExecError(result.pop("msg"), **result)
+    return outcome.result

@@ -120,3 +120,13 @@ def gather_info(runc: Runc, request: InfoRequest) -> t.Dict[str, t.Any]:
     if request.host:
         result["host"] = host_facts(runc, request.criu)
     return result
+
+
+def manage_info(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
+                check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+    """The module's one call; the ids are checked before ``make_runc`` looks for runc."""
+    request = InfoRequest(
+        ids=params["id"], ps=params["ps"], top=params["top"], ps_options=params["ps_options"],
+        stats=params["stats"], spec=params["spec"], host=params["host"], criu=params["criu"],
+    )
+    return gather_info(make_runc(), request)

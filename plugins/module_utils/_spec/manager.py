@@ -56,7 +56,7 @@ def _write(bundle: str, path: str, data: t.Optional[bytes], attributes: FileAttr
 
 def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
                 check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
-    """The module's one call: the result dict, or SpecInputError (naming the option) for fail_json.
+    """The module's one call: the result dict, or SpecInputError (a TaskError naming the option).
 
     Every option is checked before ``make_runc`` looks for runc.
     """
@@ -77,13 +77,11 @@ def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
         data = render_spec(spec) if content_changed else None
         _write(bundle, path, data, attributes_for_write(attributes_before, wanted_attributes) if data else changes)
 
-    result: t.Dict[str, t.Any] = {
+    usable = None if current is None or is_unreadable(current) else current
+    return {
         "changed": content_changed or _has_changes(changes),
         "path": path,
         "spec": masked_spec(spec),
+        "diff": spec_diff(usable, spec, attributes_before, changes,
+                          before_state="absent" if current is None else "invalid"),
     }
-    if diff:
-        usable = None if current is None or is_unreadable(current) else current
-        result["diff"] = spec_diff(usable, spec, attributes_before, changes,
-                                   before_state="absent" if current is None else "invalid")
-    return result

@@ -14,6 +14,7 @@ import re
 import resource
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import (
     CAPABILITIES,
     ExecInputError,
@@ -40,7 +41,7 @@ _CPUSET = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
 _BIND_OPTIONS = ("bind", "rbind")
 
 
-class SpecInputError(ValueError):
+class SpecInputError(TaskError):
     """An option value runc_spec cannot use; the message names the option."""
 
 
