@@ -308,38 +308,11 @@ criu:
 """
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
-from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.manager import manage_checkpoint
+from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.manager import ARGUMENT_SPEC, manage_checkpoint
 
 
 def main() -> None:
-    run_task(dict(
-        id=dict(type="str", required=True),
-        state=dict(type="str", choices=["checkpointed", "restored"], default="checkpointed"),
-        image_path=dict(type="path", required=True),
-        work_path=dict(type="path"),
-        parent_path=dict(type="path"),
-        pre_dump=dict(type="bool", default=False),
-        leave_running=dict(type="bool", default=False),
-        tcp_established=dict(type="bool", default=False),
-        tcp_skip_in_flight=dict(type="bool", default=False),
-        ext_unix_sk=dict(type="bool", default=False),
-        shell_job=dict(type="bool", default=False),
-        file_locks=dict(type="bool", default=False),
-        link_remap=dict(type="bool", default=False),
-        manage_cgroups_mode=dict(type="str", choices=["soft", "full", "strict", "ignore"]),
-        empty_ns=dict(type="list", elements="str", default=[]),
-        page_server=dict(type="str"),
-        auto_dedup=dict(type="bool", default=False),
-        lazy_pages=dict(type="bool", default=False),
-        force=dict(type="bool", default=False),
-        bundle=dict(type="path"),
-        pid_file=dict(type="path"),
-        no_subreaper=dict(type="bool", default=False),
-        no_pivot=dict(type="bool", default=False),
-        lsm_profile=dict(type="str"),
-        lsm_mount_context=dict(type="str"),
-    ), manage_checkpoint,
-        required_if=[("state", "restored", ["bundle"])])
+    run_task(ARGUMENT_SPEC, manage_checkpoint, required_if=[("state", "restored", ["bundle"])])
 
 
 if __name__ == "__main__":

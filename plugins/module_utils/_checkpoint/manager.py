@@ -47,28 +47,35 @@ from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.images i
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import BundleError, load_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import record_for, write_record
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import check_criu
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError, RuncUnsupportedError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    default_root,
-    FLAGS_SINCE,
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc, refused
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import (
+    CHECKPOINT_FLAGS,
+    DUMP_ONLY,
+    RESTORE_FLAGS,
+    RESTORE_ONLY,
     CheckpointOptions,
     CriuOptions,
-    DeleteOptions,
     RestoreOptions,
+    argument_spec,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import DeleteOptions, default_root
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
 
 STATE_CHECKPOINTED = "checkpointed"
 STATE_RESTORED = "restored"
 ALIVE = ("running", "paused")
 
-# Options that only one of the two states uses; giving them to the other is a mistake.
-DUMP_ONLY = ("parent_path", "pre_dump", "leave_running", "tcp_skip_in_flight", "link_remap", "page_server")
-RESTORE_ONLY = ("bundle", "pid_file", "no_subreaper", "no_pivot", "lsm_profile", "lsm_mount_context")
-# Options whose flag only newer runc releases know (flags: FLAGS_SINCE; values: here).
-VERSION_GATED = ("tcp_skip_in_flight", "link_remap")
-CGROUP_MODE_SINCE = {"ignore": (1, 2, 0)}
+
+# runc_checkpoint's options: its own, then one per runc flag (criu_options: the flags of both subcommands).
+ARGUMENT_SPEC: t.Dict[str, t.Dict[str, t.Any]] = dict(
+    id=dict(type="str", required=True),
+    state=dict(type="str", choices=[STATE_CHECKPOINTED, STATE_RESTORED], default=STATE_CHECKPOINTED),
+    image_path=dict(type="path", required=True),
+    force=dict(type="bool", default=False),
+)
+ARGUMENT_SPEC.update((name, spec) for name, spec in argument_spec(CHECKPOINT_FLAGS + RESTORE_FLAGS).items()
+                     if name not in ARGUMENT_SPEC)
 
 
 class CheckpointError(TaskError):
@@ -99,12 +106,6 @@ class Plan:
 
 def _status(container: t.Optional[ContainerState]) -> str:
     return container.status if container is not None else "absent"
-
-
-def _option_for(error: RuncUnsupportedError) -> str:
-    """The module option behind a client's "--flag needs runc X" error."""
-    flag = error.message.split(" ", 1)[0]
-    return flag.lstrip("-").replace("-", "_")
 
 
 def refuse_foreign_options(params: t.Mapping[str, t.Any]) -> None:
@@ -199,18 +200,9 @@ class CheckpointManager:
 
     def _refuse_unsupported(self) -> None:
         """Options this runc is too old for, refused by name before anything runs."""
-        needs = [("--" + name.replace("_", "-"), name) for name in VERSION_GATED if self.params.get(name)]
-        mode = self.params["manage_cgroups_mode"]
-        gated = [(FLAGS_SINCE[flag], name) for flag, name in needs if flag in FLAGS_SINCE]
-        if mode in CGROUP_MODE_SINCE:
-            gated.append((CGROUP_MODE_SINCE[mode], "manage_cgroups_mode=%s" % mode))
-        if not gated:
-            return
-        version = self.runc.version()
-        for since, name in gated:
-            if version.release() < since:
-                raise CheckpointError("%s needs runc %s or newer; this runc is %s" % (
-                    name, ".".join(map(str, since)), version.version))
+        for option, since in refused(self._options(), self.runc.version)[:1]:
+            raise CheckpointError("%s needs runc %s or newer; this runc is %s" % (
+                option, ".".join(map(str, since)), self.runc.version().version))
 
     def _check_parent(self) -> None:
         parent_path = self.params["parent_path"]
@@ -245,30 +237,20 @@ class CheckpointManager:
 
     # -- execution ----------------------------------------------------------
 
-    def _criu_options(self) -> t.Dict[str, t.Any]:
-        """The fields of CriuOptions (shared by checkpoint and restore) from the task's options."""
-        values = {field.name: self.params[field.name] for field in dataclasses.fields(CriuOptions)}
-        values.update(
-            image_path=self.image_path,
-            work_path=self.work_dir if self.params["work_path"] else None,
-            empty_ns=tuple(self.params["empty_ns"] or ()),
-        )
-        return values
+    def _options(self) -> CriuOptions:
+        """The runc checkpoint or restore options for the task's options, paths made absolute."""
+        paths = dict(image_path=self.image_path, work_path=self.work_dir if self.params["work_path"] else None,
+                     empty_ns=tuple(self.params["empty_ns"] or ()))
+        if self.params["state"] == STATE_CHECKPOINTED:
+            return CheckpointOptions.from_params(self.params, **paths)
+        return RestoreOptions.from_params(self.params, bundle=os.path.abspath(self.params["bundle"]), **paths)
 
     def _requested(self) -> t.List[str]:
         return [name for name, value in self.params.items() if value and name not in ("id", "state")]
 
     def _checkpoint(self) -> float:
         params = self.params
-        options = CheckpointOptions(
-            parent_path=params["parent_path"],
-            leave_running=params["leave_running"],
-            pre_dump=params["pre_dump"],
-            tcp_skip_in_flight=params["tcp_skip_in_flight"],
-            link_remap=params["link_remap"],
-            page_server=params["page_server"],
-            **self._criu_options()
-        )
+        options = t.cast(CheckpointOptions, self._options())
         prepare_image_dir(self.image_path)
         remove_images(self.image_path)
         action = "pre-dump" if params["pre_dump"] else "checkpoint"
@@ -280,15 +262,7 @@ class CheckpointManager:
 
     def _restore(self, plan: Plan) -> float:
         params = self.params
-        options = RestoreOptions(
-            bundle=os.path.abspath(params["bundle"]),
-            pid_file=params["pid_file"],
-            no_subreaper=params["no_subreaper"],
-            no_pivot=params["no_pivot"],
-            lsm_profile=params["lsm_profile"],
-            lsm_mount_context=params["lsm_mount_context"],
-            **self._criu_options()
-        )
+        options = t.cast(RestoreOptions, self._options())
         if plan.delete_first:
             self.runc.delete(self.container_id, DeleteOptions(force=True))
         duration = self._timed_criu_call("restore", RESTORE_LOG, lambda: self.runc.restore(self.container_id, options))
@@ -310,8 +284,6 @@ class CheckpointManager:
         started = time.monotonic()
         try:
             call()
-        except RuncUnsupportedError as exc:
-            raise CheckpointError("%s: %s" % (_option_for(exc), exc.message), **exc.as_dict())
         except RuncError as exc:
             details = exc.as_dict()
             criu = check_criu(self.runc.options.criu, self.runc.runner, min(self.runc.timeout, 30.0))

@@ -26,16 +26,14 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import 
     RuncUnsupportedError,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import CheckpointOptions, CriuOptions, RestoreOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    FLAGS_SINCE,
-    CheckpointOptions,
     CreateOptions,
     DeleteOptions,
     EventsOptions,
     ExecOptions,
     GlobalOptions,
     KillOptions,
-    RestoreOptions,
     RunOptions,
     SpecOptions,
     UpdateOptions,
@@ -135,19 +133,13 @@ class Runc:
             raise _error_for(argv, subcommand, result, messages)
         return result
 
-    def _check_flags_supported(self, flags: t.Sequence[str]) -> None:
-        """Refuse an options type's flags that this runc is too old for (only flags: an
-        exec'd command's own arguments may look like runc flags)."""
-        newer = [flag for flag in flags if flag in FLAGS_SINCE]
-        if not newer:
-            return
-        release = self.version().release()
-        for flag in newer:
-            if release < FLAGS_SINCE[flag]:
-                raise RuncUnsupportedError(
-                    "%s needs runc %s or newer; this runc is %s"
-                    % (flag, ".".join(map(str, FLAGS_SINCE[flag])), self.version().version)
-                )
+    def _check_supported(self, options: CriuOptions) -> None:
+        """Refuse what ``options`` set that this runc is too old for, naming the option; runc's
+        version is asked only when something newer than runc 1.1 is set."""
+        for option, since in refused(options, self.version):
+            raise RuncUnsupportedError(
+                "%s needs runc %s or newer; this runc is %s" % (option, ".".join(map(str, since)), self.version().version)
+            )
 
     # -- queries ----------------------------------------------------------
 
@@ -266,14 +258,23 @@ class Runc:
 
     def checkpoint(self, container_id: str, options: CheckpointOptions, timeout: t.Optional[float] = None) -> None:
         validate_container_id(container_id)
-        self._check_flags_supported(options.args())
+        self._check_supported(options)
         self._call(["checkpoint", *options.args(), container_id], timeout=timeout)
 
     def restore(self, container_id: str, options: RestoreOptions, timeout: t.Optional[float] = None) -> None:
         validate_container_id(container_id)
-        self._check_flags_supported(options.args())
+        self._check_supported(options)
         argv = ["restore", *options.args(), container_id]
         self._call(argv, timeout=timeout, io=options.io if options.detach else None, private_log=True)
+
+
+def refused(options: CriuOptions, version: t.Callable[[], RuncVersion]) -> t.List[t.Tuple[str, t.Tuple[int, int, int]]]:
+    """(option, release it needs) for each option set in ``options`` that runc ``version()`` is too old for."""
+    needs = options.newer_than_1_1()
+    if not needs:
+        return []
+    release = version().release()
+    return [(option, since) for option, since in needs if release < since]
 
 
 def _without_log_flags(args: t.List[str]) -> t.List[str]:

@@ -22,14 +22,13 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import 
     RuncTimeoutError,
     RuncUnsupportedError,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import CheckpointOptions, RestoreOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    CheckpointOptions,
     CreateOptions,
     DeleteOptions,
     ExecOptions,
     GlobalOptions,
     KillOptions,
-    RestoreOptions,
     RunOptions,
     UpdateOptions,
 )
@@ -456,8 +455,9 @@ def test_unparseable_success_output_raises(runc: Runc, runner: t.Any) -> None:
 # -- version gates ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("options, flag", [
-    pytest.param(CheckpointOptions(tcp_skip_in_flight=True), "--tcp-skip-in-flight", id="tcp-skip-in-flight"),
-    pytest.param(CheckpointOptions(link_remap=True), "--link-remap", id="link-remap"),
+    pytest.param(CheckpointOptions(tcp_skip_in_flight=True), "tcp_skip_in_flight", id="tcp-skip-in-flight"),
+    pytest.param(CheckpointOptions(link_remap=True), "link_remap", id="link-remap"),
+    pytest.param(RestoreOptions(manage_cgroups_mode="ignore"), "manage_cgroups_mode=ignore", id="cgroups-mode-ignore"),
 ])
 def test_flags_of_runc_12_are_refused_on_115(runc_115: Runc, runner: t.Any, options: CheckpointOptions,
                                              flag: str) -> None:
