@@ -26,6 +26,7 @@ import os
 import time
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
 from ansible_collections.ocitools.runc.plugins.module_utils._common.difference import Difference
 from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.failure import (
@@ -44,7 +45,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.images i
     remove_images,
     resolve_parent,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import BundleError, load_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import record_for, write_record
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import check_criu
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc, refused
@@ -273,8 +273,8 @@ class CheckpointManager:
         """Leave the record runc_container keeps for containers it creates, so a later
         runc_container task on the restored container detects config drift as usual."""
         try:
-            spec = load_spec(bundle)
-        except BundleError:
+            spec = read_config(bundle)
+        except ConfigError:
             return  # runc restored from it, so this is a race with an edit; drift stays unknown
         created = self.runc.state(self.container_id).created
         write_record(self.params["root"] or default_root(), self.container_id, record_for(bundle, spec, created))

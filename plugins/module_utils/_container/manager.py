@@ -16,6 +16,7 @@ import secrets
 import time
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import read_config
 from ansible_collections.ocitools.runc.plugins.module_utils._common.difference import Difference
 from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._common.file_tail import read_tail
@@ -35,11 +36,9 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.planner i
     plan,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import (
-    BundleError,
     Drift,
     classify,
     live_resources,
-    load_spec,
     masked_spec,
     spec_digest,
 )
@@ -176,7 +175,7 @@ class ContainerManager:
     # -- entry point ------------------------------------------------------
 
     def run(self) -> t.Dict[str, t.Any]:
-        spec = load_spec_or_fail(self.params.bundle) if self.params.state != ABSENT else None
+        spec = read_config(self.params.bundle or "") if self.params.state != ABSENT else None
         if self.check_mode:
             return self._converge(spec)
         # Long enough for a task ahead of us that stops a container and runs a few commands.
@@ -366,13 +365,6 @@ class ContainerManager:
         if drift.fields:
             difference.add("spec", *drift.spec_diff())
         return difference
-
-
-def load_spec_or_fail(bundle: t.Optional[str]) -> t.Dict[str, t.Any]:
-    try:
-        return load_spec(bundle or "")
-    except BundleError as exc:
-        raise ContainerTaskError(str(exc))
 
 
 def manage_container(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.guards import (
     GuardError,
     container_root,
@@ -28,7 +29,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import
     request_from_params,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._info.host import state_root
-from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import SpecReadError, read_bundle_config
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncTimeoutError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import ExecOptions
@@ -117,7 +117,7 @@ class ExecRun:
             return self.failure("container %s does not exist" % request.container_id)
         try:
             process = build_process(self._container_process(state), request)
-        except SpecReadError as exc:
+        except ConfigError as exc:
             return self.failure("cannot build the process from the container's config: %s" % exc)
         if request.creates or request.removes:
             try:
@@ -137,7 +137,7 @@ class ExecRun:
             return self._attached(process, workdir)
 
     def _container_process(self, state: ContainerState) -> t.Mapping[str, t.Any]:
-        return read_bundle_config(state.bundle).get("process") or {}
+        return read_config(state.bundle).get("process") or {}
 
     def _attached(self, process: t.Dict[str, t.Any], workdir: str) -> ExecOutcome:
         pid_file = os.path.join(workdir, "exec.pid")

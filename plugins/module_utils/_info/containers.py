@@ -11,11 +11,8 @@ import os
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._info.host import host_facts, state_root
-from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import (
-    SpecReadError,
-    read_bundle_config,
-    summarize_config,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
+from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import summarize_config
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
@@ -74,8 +71,8 @@ def stats_summary(event: Event) -> t.Dict[str, t.Any]:
 
 def _spec_extra(state: ContainerState) -> t.Dict[str, t.Any]:
     try:
-        return {"spec": summarize_config(read_bundle_config(state.bundle))}
-    except SpecReadError as exc:
+        return {"spec": summarize_config(read_config(state.bundle))}
+    except ConfigError as exc:
         return {"spec": None, "spec_error": str(exc)}
 
 

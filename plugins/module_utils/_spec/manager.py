@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import CONFIG_NAME
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.builder import build_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.diff import masked_spec, spec_diff
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import (
-    CONFIG_NAME,
     FileAttributes,
     attribute_changes,
     attributes_for_write,

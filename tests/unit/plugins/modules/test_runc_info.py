@@ -56,7 +56,7 @@ def test_unreadable_bundle_is_reported_per_container(run_module: RunModule, runn
     runner.respond(stdout="[%s]" % state_json(id="web", bundle=str(unreadable_bundle)))
     result = run_module(runc_info.main, args(spec=True), runner=runner)
     entry = result["containers"][0]
-    assert entry["spec"] is None and entry["spec_error"].startswith("cannot read %s/config.json" % unreadable_bundle)
+    assert entry["spec"] is None and entry["spec_error"].startswith("bundle: cannot read %s/config.json" % unreadable_bundle)
 
 
 def test_bad_id_is_refused_before_runc_is_looked_for(run_module: RunModule, args: t.Any) -> None:
