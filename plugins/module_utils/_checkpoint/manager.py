@@ -59,12 +59,12 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options i
     argument_spec,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import DeleteOptions, default_root
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import DeleteOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import ABSENT, ALIVE, RUNNING
 
 STATE_CHECKPOINTED = "checkpointed"
 STATE_RESTORED = "restored"
-ALIVE = ("running", "paused")
 
 
 # runc_checkpoint's options: its own, then one per runc flag (criu_options: the flags of both subcommands).
@@ -105,7 +105,7 @@ class Plan:
 
 
 def _status(container: t.Optional[ContainerState]) -> str:
-    return container.status if container is not None else "absent"
+    return container.status if container is not None else ABSENT
 
 
 def refuse_foreign_options(params: t.Mapping[str, t.Any]) -> None:
@@ -277,7 +277,7 @@ class CheckpointManager:
         except ConfigError:
             return  # runc restored from it, so this is a race with an edit; drift stays unknown
         created = self.runc.state(self.container_id).created
-        write_record(self.params["root"] or default_root(), self.container_id, record_for(bundle, spec, created))
+        write_record(self.runc.state_root(), self.container_id, record_for(bundle, spec, created))
 
     def _timed_criu_call(self, action: str, log_name: str, call: t.Callable[[], None]) -> float:
         mark = LogMark.of(os.path.join(self.work_dir, log_name))
@@ -339,10 +339,10 @@ class CheckpointManager:
         """The container's status and the image kind check mode expects after the dump or restore it did not run."""
         params = self.params
         if params["state"] == STATE_RESTORED:
-            return "running", KIND_CHECKPOINT
+            return RUNNING, KIND_CHECKPOINT
         if params["pre_dump"]:
-            return "running", KIND_PRE_DUMP
-        return ("running" if params["leave_running"] else "absent"), KIND_CHECKPOINT
+            return RUNNING, KIND_PRE_DUMP
+        return (RUNNING if params["leave_running"] else ABSENT), KIND_CHECKPOINT
 
 
 def manage_checkpoint(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],

@@ -53,7 +53,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    default_root,
+    state_root,
     CreateOptions,
     DeleteOptions,
     KillOptions,
@@ -114,7 +114,7 @@ class ContainerParams:
             raise ContainerTaskError("log_path: directory %s does not exist; create it first" % os.path.dirname(log_path))
         return cls(
             id=container_id, state=state, bundle=os.path.realpath(bundle) if bundle else None,
-            root=options.get("root") or default_root(), restart=bool(options.get("restart")),
+            root=state_root(options.get("root")), restart=bool(options.get("restart")),
             recreate=bool(options.get("recreate")), stop_signal=stop_signal,
             stop_timeout=options.get("stop_timeout", 10), wait_started=options.get("wait_started", 1.0),
             log_path=log_path, pid_file=options.get("pid_file"), no_pivot=bool(options.get("no_pivot")),

@@ -28,19 +28,19 @@ from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import
     masked_env,
     request_from_params,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._info.host import state_root
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncTimeoutError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import ExecOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import CREATED, CREATING, PAUSED, RUNNING, STOPPED
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
 
-EXECUTABLE_STATUSES = ("created", "running")
+EXECUTABLE_STATUSES = (CREATED, RUNNING)
 CHECK_MODE_MSG = "Command would have run if not in check mode"
 _NOT_EXECUTABLE = {
-    "paused": "container %r is paused: resume it (ocitools.runc.runc_container state=running) before exec",
-    "stopped": "container %r is stopped: its processes have exited; start it again before exec",
-    "creating": "container %r is still being created: wait until it is created or running",
+    PAUSED: "container %r is paused: resume it (ocitools.runc.runc_container state=running) before exec",
+    STOPPED: "container %r is stopped: its processes have exited; start it again before exec",
+    CREATING: "container %r is still being created: wait until it is created or running",
 }
 
 
@@ -56,7 +56,7 @@ def _blocker(runc: Runc, container_id: str, state: t.Optional[ContainerState]) -
     """Why the container cannot take an exec now, or None."""
     if state is None:
         return "container %r does not exist under root %s: create and start it first" % (
-            container_id, state_root(runc))
+            container_id, runc.state_root())
     if state.status in EXECUTABLE_STATUSES:
         return None
     return _NOT_EXECUTABLE.get(state.status, "container %r is %s" % (container_id, state.status)) % container_id

@@ -10,16 +10,15 @@ import dataclasses
 import os
 import typing as t
 
-from ansible_collections.ocitools.runc.plugins.module_utils._info.host import host_facts, state_root
+from ansible_collections.ocitools.runc.plugins.module_utils._info.host import host_facts
 from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
 from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import summarize_config
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState, Event
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import LIVE
 
-# Statuses with live processes: ps, top and stats only make sense for these.
-LIVE_STATUSES = ("created", "running", "paused")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,7 +40,7 @@ class InfoRequest:
 def list_containers(runc: Runc) -> t.List[ContainerState]:
     """Every container under the root, in one call. A root that does not exist holds none; it
     is not listed, since ``runc list`` would create it."""
-    if not os.path.isdir(state_root(runc)):
+    if not os.path.isdir(runc.state_root()):
         return []
     return sorted(runc.list(), key=lambda state: state.id)
 
@@ -87,7 +86,7 @@ def _live_extras(runc: Runc, state: ContainerState, request: InfoRequest) -> t.D
         wanted.append(("stats", lambda: stats_summary(runc.stats(state.id))))
     extras: t.Dict[str, t.Any] = {}
     for name, call in wanted:
-        if state.status not in LIVE_STATUSES:
+        if state.status not in LIVE:
             extras[name] = None
             continue
         try:

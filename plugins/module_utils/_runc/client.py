@@ -37,6 +37,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import
     RunOptions,
     SpecOptions,
     UpdateOptions,
+    state_root,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import (
     ContainerState,
@@ -81,6 +82,10 @@ class Runc:
         self._version: t.Optional[RuncVersion] = None
 
     # -- plumbing ---------------------------------------------------------
+
+    def state_root(self) -> str:
+        """The state root this client's runc uses (``--root``, else runc's default)."""
+        return state_root(self.options.root)
 
     def command_path(self) -> str:
         """The runc executable as it resolves on PATH; raises when there is none."""

@@ -36,8 +36,12 @@ def _values(argv: t.List[str], name: str, values: t.Iterable[object]) -> None:
         argv.extend([name, str(value)])
 
 
-def default_root(euid: t.Optional[int] = None, environ: t.Optional[t.Mapping[str, str]] = None) -> str:
-    """runc's own default ``--root``: /run/runc, or $XDG_RUNTIME_DIR/runc for a non-root user who has one."""
+def state_root(root: t.Optional[str] = None, euid: t.Optional[int] = None,
+               environ: t.Optional[t.Mapping[str, str]] = None) -> str:
+    """The state root runc uses: ``root`` (the ``--root`` option) when given, else runc's own default,
+    /run/runc, or $XDG_RUNTIME_DIR/runc for a non-root user who has one."""
+    if root:
+        return root
     euid = os.geteuid() if euid is None else euid
     environ = os.environ if environ is None else environ
     runtime_dir = environ.get("XDG_RUNTIME_DIR")

@@ -11,8 +11,7 @@ import re
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncParseError
-
-CONTAINER_STATUSES = ("creating", "created", "running", "paused", "stopped")
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import CONTAINER_STATUSES
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,8 +11,8 @@ import typing as t
 import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncParseError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import CONTAINER_STATUSES
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import (
-    CONTAINER_STATUSES,
     RuncVersion,
     parse_event,
     parse_events,
