@@ -14,15 +14,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import tempfile
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import (
     ContainerNotFoundError,
     RuncError,
-    RuncNotFoundError,
-    RuncTimeoutError,
     RuncUnsupportedError,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
@@ -45,10 +42,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import
     PsTable,
     RuncVersion,
     parse_event,
-    parse_events,
     parse_features,
     parse_list,
-    parse_list_ids,
     parse_log_errors,
     parse_pids,
     parse_ps_table,
@@ -86,16 +81,6 @@ class Runc:
     def state_root(self) -> str:
         """The state root this client's runc uses (``--root``, else runc's default)."""
         return state_root(self.options.root)
-
-    def command_path(self) -> str:
-        """The runc executable as it resolves on PATH; raises when there is none."""
-        path = shutil.which(self.options.command)
-        if path is None:
-            raise RuncNotFoundError(
-                "runc executable %r was not found (searched PATH=%s); install runc or set runc_path"
-                % (self.options.command, os.environ.get("PATH", ""))
-            )
-        return path
 
     def argv(self, subcommand: t.Sequence[str], log: t.Optional[str] = None) -> t.List[str]:
         """Full argv for ``subcommand``; ``log`` replaces ``--log`` with a private JSON log."""
@@ -168,9 +153,6 @@ class Runc:
         """Every container under the root, in one call."""
         return parse_list(self._call(["list", "--format", "json"]).out)
 
-    def list_ids(self) -> t.List[str]:
-        return parse_list_ids(self._call(["list", "--quiet"]).out)
-
     def state(self, container_id: str) -> ContainerState:
         """``runc state``; raises ContainerNotFoundError when there is no such container."""
         return parse_state(self._call(["state", validate_container_id(container_id)]).out)
@@ -195,15 +177,6 @@ class Runc:
         """One ``stats`` event (cpu, memory, pids, blkio...)."""
         argv = ["events", *EventsOptions(stats=True).args(), validate_container_id(container_id)]
         return parse_event(self._call(argv).out)
-
-    def events(self, container_id: str, interval: str = "1s", duration: float = 5.0) -> t.List[Event]:
-        """The events runc streams during ``duration`` seconds (the stream never ends by itself)."""
-        argv = ["events", *EventsOptions(interval=interval).args(), validate_container_id(container_id)]
-        try:
-            result = self._call(argv, timeout=duration)
-        except RuncTimeoutError as exc:
-            return parse_events(exc.stdout)
-        return parse_events(result.out)
 
     def default_spec(self, rootless: bool = False) -> t.Dict[str, t.Any]:
         """The spec ``runc spec`` writes for this runc, read back without touching any bundle."""
