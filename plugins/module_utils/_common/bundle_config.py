@@ -19,8 +19,6 @@ class ConfigError(TaskError):
     """The bundle or its config.json cannot be used; the message names the ``bundle`` option."""
 
 
-
-
 def read_config(bundle: str) -> t.Dict[str, t.Any]:
     """The bundle's config.json as a dict, or ConfigError saying what is wrong with it."""
     if not os.path.isdir(bundle):

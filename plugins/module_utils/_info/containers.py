@@ -20,7 +20,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import LIVE
 
 
-
 @dataclasses.dataclass(frozen=True)
 class InfoRequest:
     ids: t.Optional[t.Sequence[str]] = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typing as t
 
+
 def env_names(env: t.Iterable[str]) -> t.List[str]:
     return [entry.split("=", 1)[0] for entry in env]
 

@@ -146,11 +146,15 @@ def test_options_are_checked_before_runc_is_looked_for(run_module: RunModule) ->
     assert (result["failed"], result["msg"], result["name"]) == (True, "name: bad", "x")
 
 
+def _raise(error: Exception) -> None:
+    raise error
+
+
 @pytest.mark.parametrize("raised, message", [
     pytest.param(lambda make_runc: make_runc(), "executable: /no/such/runc is not an executable file", id="no-runc"),
     pytest.param(lambda make_runc: open("/proc/forbidden-root/x", "w"), "/proc/forbidden-root/x: No such file",
                  id="os-error"),
-    pytest.param(lambda make_runc: (_ for _ in ()).throw(RuncError("runc state failed (exit 1)", rc=1)),
+    pytest.param(lambda make_runc: _raise(RuncError("runc state failed (exit 1)", rc=1)),
                  "runc state failed (exit 1)", id="runc-error"),
 ])
 def test_every_failure_is_clean(run_module: RunModule, raised: t.Callable[[t.Any], t.Any], message: str) -> None:

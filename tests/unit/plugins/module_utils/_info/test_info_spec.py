@@ -5,9 +5,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import (
     summarize_config,

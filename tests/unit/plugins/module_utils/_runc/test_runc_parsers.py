@@ -100,7 +100,6 @@ def test_list_three_containers(recorded: Recorded) -> None:
     assert running.oci_version == "1.0.2-dev"
 
 
-
 def test_state_annotations(recorded: Recorded) -> None:
     assert parse_state(recorded("state-running.json")).annotations["org.example/role"] == "web"
 
@@ -247,8 +246,6 @@ def test_event_without_data() -> None:
 def test_event_malformed(output: str, message: str) -> None:
     with pytest.raises(RuncParseError, match=message):
         parse_event(output)
-
-
 
 
 # -- features ------------------------------------------------------------------------------------------
