@@ -35,6 +35,7 @@ class InfoRequest:
     spec: bool = False
     host: bool = True
     criu: t.Optional[str] = None
+    features: bool = False
 
     def __post_init__(self) -> None:
         for container_id in self.ids or ():
@@ -118,5 +119,5 @@ def gather_info(runc: Runc, request: InfoRequest) -> t.Dict[str, t.Any]:
     ]
     result: t.Dict[str, t.Any] = {"changed": False, "containers": containers}
     if request.host:
-        result["host"] = host_facts(runc, request.criu)
+        result["host"] = host_facts(runc, request.criu, features=request.features)
     return result
