@@ -14,8 +14,8 @@ description:
   - Lists every container under runc's state root with one C(runc list) call, or the containers named in O(id).
   - Optionally adds each container's processes, a one-shot resource usage sample and a summary of its bundle's config.
   - Reports host facts a play can decide on, such as whether CRIU is usable before a checkpoint.
-  - Never changes anything. Without options it is useful ad hoc, C(ansible all -m ocitools.runc.runc_info):
-    the containers and a short host summary (runc version, cgroup version, whether CRIU can checkpoint and why not).
+  - Never changes anything. Without options it is useful ad hoc, C(ansible all -m ocitools.runc.runc_info),
+    and then prints the containers and a short host summary (runc version, cgroup version, whether CRIU can checkpoint and why not).
 author:
   - ocitools contributors (@ocitools)
 extends_documentation_fragment:
