@@ -134,3 +134,17 @@ def test_first_container(blocks: t.List[readme_blocks.Block], collection_src: Pa
     assert cleanup.rc == 0
     assert adhoc_result(cleanup.stdout, "CHANGED")[0]["changed"] is True
     assert runc_status(CONTAINER_ID) is None
+
+
+def test_blocks_are_taken_verbatim() -> None:
+    markdown = ("text\n<!-- readme-test: a -->\n\n```sh\necho 'x  y'\n```\n"
+                "<!-- readme-test: a file=f.yml -->\n```yaml\n- k: \"{{ v }}\"\n```\n```sh\nnot marked\n```\n")
+    blocks = readme_blocks.parse(markdown)
+    assert [(b.name, b.file, b.lang, b.text, b.line) for b in blocks] == [
+        ("a", None, "sh", "echo 'x  y'\n", 5), ("a", "f.yml", "yaml", '- k: "{{ v }}"\n', 9)]
+    assert readme_blocks.script(blocks, ["a"]) == (
+        "echo 'x  y'\ncat > f.yml <<'README_TEST_EOF'\n- k: \"{{ v }}\"\nREADME_TEST_EOF\n")
+    with pytest.raises(ValueError, match="must be followed by a fenced block"):
+        readme_blocks.parse("<!-- readme-test: a -->\ntext\n")
+    with pytest.raises(ValueError, match="not closed"):
+        readme_blocks.parse("<!-- readme-test: a -->\n```sh\necho\n")

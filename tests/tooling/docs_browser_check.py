@@ -5,7 +5,8 @@
     python docs_browser_check.py HTML_DIR
 
 1. No page loads anything from the network (script, stylesheet, image or frame with an http(s) or
-   protocol-relative address): the site works offline and the browser sends no traffic.
+   protocol-relative address): the site works offline and the browser sends no traffic. Checked
+   before chromium starts, which it then does not when this fails.
 2. Chromium loads the site's index, which leads to the collection index; the collection index links
    every plugin, module, role and guide page that was built (whatever exists: nothing is listed here).
 3. Chromium loads every module page; each shows the option table, with one row per option that
@@ -131,6 +132,9 @@ def main(html_dir: Path) -> int:
         print("docs check: %s has no index.html or no module page; run the docs build first" % html_dir)
         return 1
     problems = remote_loads(html_dir)
+    if problems:  # the browser is not started on a site that would make it reach out
+        print("\n".join("docs check: " + problem for problem in problems))
+        return 1
     browser = chromium()
     with tempfile.TemporaryDirectory(prefix="docs-chromium-") as profile_dir:
         profile = Path(profile_dir)
