@@ -61,8 +61,8 @@ def run_blocks(blocks: t.Sequence[readme_blocks.Block], names: t.Sequence[str], 
     assert text.strip(), "README.md has no readme-test block named %s" % list(names)
     proc = subprocess.run(["bash", "-euo", "pipefail", "-x"], input=text, capture_output=True, text=True,
                           cwd=str(cwd), env=dict(env), timeout=SCRIPT_TIMEOUT, check=False)
-    print("---- README blocks %s in %s: rc %d\n%s\n---- stderr\n%s" % (list(names), cwd, proc.returncode,
-                                                                      proc.stdout, proc.stderr))
+    print("---- README blocks %s in %s: rc %d\n%s\n---- stderr\n%s"
+          % (list(names), cwd, proc.returncode, proc.stdout, proc.stderr))
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 
