@@ -10,7 +10,9 @@
 #   make lint         ansible-lint --profile production --offline, antsibull-docs lint-collection-docs
 #   make build        ansible-galaxy collection build + install --offline + ansible-doc of every module
 #   make molecule     molecule test --all in extensions/ (says so and succeeds when there is no scenario yet)
-#   make test         all of the above (venv unit sanity lint build integration molecule), then a summary
+#   make docs         docs site in build/docs/html (antsibull-docs + Sphinx -W, offline, .venvs/docs from
+#                     requirements/docs.txt), then headless chromium checks its index and module pages
+#   make test         all of the above (venv unit sanity lint build integration molecule docs), then a summary
 #
 # How the collection is found (pytest-ansible only in the integration tests, see PYTEST_ANSIBLE):
 #   build/collections/ansible_collections/ocitools/runc is a symlink to the repo root (`make collections`).
@@ -50,6 +52,7 @@ PY_OLDEST ?= $(firstword $(wildcard /root/.pyenv/versions/3.8.*/bin/python3.8) $
 
 DEV := $(ROOT)/.venvs/dev
 NEWEST := $(ROOT)/.venvs/newest
+DOCS_VENV := $(ROOT)/.venvs/docs
 PYTEST_ARGS ?= -ra
 # pytest-ansible (its ansible_adhoc fixture) for the integration tests only: pytest.ini turns it off, since
 # its collection finder must be installed before anything imports the collection, which the unit tests'
@@ -66,10 +69,10 @@ export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
 .PHONY: help venv collections unit unit-dev unit-newest integration sanity sanity-2.19 sanity-2.19-oldest sanity-2.21 \
-	sanity-copy lint build molecule test summary clean
+	sanity-copy lint build molecule docs test summary clean
 
 help:
-	@sed -n '3,13p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- venvs
 venv: $(DEV)/.stamp $(NEWEST)/.stamp
@@ -207,6 +210,30 @@ molecule: $(DEV)/.stamp collections
 		cd $(ROOT)/extensions && OCITOOLS_CRIU=$$criu PATH=$(DEV)/bin:$$PATH $(DEV)/bin/molecule test --all; \
 	fi
 
+# ---------------------------------------------------------------- docs site
+# antsibull-docs renders every module, plugin and role (meta/argument_specs.yml) of the collection, plus the
+# guides of docs/docsite/extra-docs.yml, to rst; Sphinx builds HTML with warnings as errors (docs/site/conf.py:
+# no intersphinx download, links to ansible-core's docs resolve offline). Then a real browser checks the result.
+DOCS := $(BUILD)/docs
+
+$(DOCS_VENV)/.stamp: requirements/docs.txt
+	@test -n "$(PY_DEV)" || { echo "docs venv: no Python 3.11+ found (set PY_DEV)" >&2; exit 1; }
+	rm -rf $(DOCS_VENV)
+	"$(PY_DEV)" -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/docs.txt
+	touch $@
+
+docs: $(DOCS_VENV)/.stamp collections
+	@start=$$(date +%s); rm -rf $(DOCS) && mkdir -p $(DOCS)/rst && chmod og-w $(DOCS)/rst; \
+	cd $(DOCS) && PATH=$(DOCS_VENV)/bin:$$PATH $(DOCS_VENV)/bin/antsibull-docs \
+		--config-file $(ROOT)/docs/site/antsibull-docs.cfg collection --use-current --fail-on-error \
+		--cleanup everything --dest-dir $(DOCS)/rst ocitools.runc; \
+	cp $(ROOT)/docs/site/index.rst $(DOCS)/rst/index.rst; \
+	PATH=$(DOCS_VENV)/bin:$$PATH $(DOCS_VENV)/bin/sphinx-build -b html -W --keep-going -q -c $(ROOT)/docs/site \
+		-d $(DOCS)/doctrees $(DOCS)/rst $(DOCS)/html; \
+	echo "docs: built $$(find $(DOCS)/html -name '*.html' | wc -l) pages in $(DOCS)/html in $$(( $$(date +%s) - start ))s"; \
+	PATH=$(DOCS_VENV)/bin:$$PATH $(DOCS_VENV)/bin/python $(ROOT)/tests/tooling/docs_browser_check.py $(DOCS)/html
+
 # ---------------------------------------------------------------- the main job
 # playbooks/demo.yml on localhost: builds a busybox rootfs, deploys containers, exec, checkpoint/restore.
 # Debian 12's CRIU fails `criu check` on kernels 6.x: tests/setup/criu.py finds one that passes (the distro's
@@ -217,7 +244,7 @@ demo: $(DEV)/.stamp collections
 		-e runc_criu=$$criu -e demo_require_checkpoint=true $(ROOT)/playbooks/demo.yml
 
 # ---------------------------------------------------------------- everything
-GATES := unit sanity lint build integration molecule
+GATES := unit sanity lint build integration molecule docs
 
 # Runs every gate even after one fails (so one CI run reports them all), prints each gate's result and
 # time, then the pytest totals as the last line; exits non-zero when any gate failed.

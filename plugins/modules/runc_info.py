@@ -14,7 +14,8 @@ description:
   - Lists every container under runc's state root with one C(runc list) call, or the containers named in O(id).
   - Optionally adds each container's processes, a one-shot resource usage sample and a summary of its bundle's config.
   - Reports host facts a play can decide on, such as whether CRIU is usable before a checkpoint.
-  - Never changes anything. Without options it is useful ad hoc, C(ansible all -m ocitools.runc.runc_info).
+  - Never changes anything. Without options it is useful ad hoc, C(ansible all -m ocitools.runc.runc_info),
+    and then prints the containers and a short host summary (runc version, cgroup version, whether CRIU can checkpoint and why not).
 author:
   - ocitools contributors (@ocitools)
 extends_documentation_fragment:
@@ -64,6 +65,15 @@ options:
       - Report host facts under RV(host). Turn off for the cheapest listing.
     type: bool
     default: true
+  features:
+    description:
+      - Add the full output of C(runc features) under RV(host.features) (every namespace, capability, seccomp
+        action and hook runc knows; a few hundred lines when printed).
+      - Off by default so that ad-hoc output stays short; C(runc features) is then not run at all.
+      - Needs O(host=true).
+    type: bool
+    default: false
+    version_added: 0.2.0
 notes:
   - A state root that does not exist holds no containers; it is not created.
   - An extra that fails for one container (for example because it stopped meanwhile) is V(null) with an C(<extra>_error) message.
@@ -89,6 +99,11 @@ EXAMPLES = r"""
   ansible.builtin.assert:
     that: runc_facts.host.criu.usable
     fail_msg: "{{ runc_facts.host.criu.message }}"
+
+- name: Everything runc itself says it supports (namespaces, capabilities, seccomp)
+  ocitools.runc.runc_info:
+    features: true
+  register: runc_full
 
 - name: Process table with chosen columns
   ocitools.runc.runc_info:
@@ -178,10 +193,12 @@ host:
     features:
       description: The output of C(runc features), V(null) where runc has none (then RV(host.features_error) says why).
       type: dict
+      returned: O(features=true)
+      sample: {"ociVersionMin": "1.0.0", "ociVersionMax": "1.0.2-dev", "hooks": ["prestart", "poststop"]}
     features_error:
       description: Why RV(host.features) is V(null).
       type: str
-      returned: when C(runc features) is not available
+      returned: O(features=true) and C(runc features) is not available
     cgroup_version:
       description: V(1) or V(2) (V(null) without cgroups).
       type: int
@@ -217,6 +234,7 @@ def main() -> None:
         stats=dict(type="bool", default=False),
         spec=dict(type="bool", default=False),
         host=dict(type="bool", default=True),
+        features=dict(type="bool", default=False),
     ), manage_info)
 
 

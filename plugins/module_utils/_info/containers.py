@@ -12,6 +12,7 @@ import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._info.host import host_facts
 from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import summarize_config
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
@@ -30,6 +31,7 @@ class InfoRequest:
     spec: bool = False
     host: bool = True
     criu: t.Optional[str] = None
+    features: bool = False
 
     def __post_init__(self) -> None:
         for container_id in self.ids or ():
@@ -113,15 +115,18 @@ def gather_info(runc: Runc, request: InfoRequest) -> t.Dict[str, t.Any]:
     ]
     result: t.Dict[str, t.Any] = {"changed": False, "containers": containers}
     if request.host:
-        result["host"] = host_facts(runc, request.criu)
+        result["host"] = host_facts(runc, request.criu, features=request.features)
     return result
 
 
 def manage_info(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
                 check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
     """The module's one call; the ids are checked before ``make_runc`` looks for runc."""
+    if params["features"] and not params["host"]:
+        raise TaskError("features: the runc features dump is part of the host facts; set host: true (or drop features)")
     request = InfoRequest(
         ids=params["id"], ps=params["ps"], top=params["top"], ps_options=params["ps_options"],
         stats=params["stats"], spec=params["spec"], host=params["host"], criu=params["criu"],
+        features=params["features"],
     )
     return gather_info(make_runc(), request)

@@ -63,3 +63,8 @@ def test_bad_id_is_refused_before_runc_is_looked_for(run_module: RunModule, args
     result = run_module(runc_info.main, args(id=["a b"], executable="/no/such/runc"))
     assert result["failed"] and result["msg"].startswith("id: "), result
     json.dumps(result)
+
+
+def test_features_without_host_facts_is_refused_before_runc_is_looked_for(run_module: RunModule, args: t.Any) -> None:
+    result = run_module(runc_info.main, args(features=True, host=False, executable="/no/such/runc"))
+    assert result["failed"] and result["msg"].startswith("features: "), result

@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Host facts: cgroup version from the mount table, runc's default root, features where supported."""
+"""Host facts: cgroup version from the mount table, runc's default root, features on request where supported."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_host_facts(runner: t.Any, recorded: t.Any, tmp_path: t.Any, no_criu: No
     runner.respond_to("--version", stdout=recorded("version.txt"))
     runner.respond_to("features", stdout=recorded("features.json"))
     runc = Runc(GlobalOptions(command="/usr/sbin/runc", root=str(tmp_path)), runner=runner)
-    facts = host_facts(runc)
+    facts = host_facts(runc, features=True)
     assert facts["runc"] == {"version": "1.1.5+ds1", "commit": "1.1.5+ds1-1+deb12u1", "spec": "1.0.2-dev",
                              "go": "go1.19.8", "libseccomp": "2.5.4", "path": "/usr/sbin/runc"}
     assert facts["features"]["ociVersionMin"] == "1.0.0" and "features_error" not in facts
@@ -65,9 +65,16 @@ def test_host_facts(runner: t.Any, recorded: t.Any, tmp_path: t.Any, no_criu: No
     assert facts["criu"] == {"usable": False, "path": None, "version": None, "message": "not found"}
 
 
+def test_no_features_unless_asked(runner: t.Any, recorded: t.Any, tmp_path: t.Any, no_criu: None) -> None:
+    runner.respond_to("--version", stdout=recorded("version.txt"))
+    facts = host_facts(Runc(GlobalOptions(root=str(tmp_path)), runner=runner))
+    assert set(facts) == {"runc", "cgroup_version", "cgroup_mode", "root", "root_exists", "criu"}
+    assert [call.argv[-1] for call in runner.calls] == ["--version"]
+
+
 def test_features_of_an_old_runc(runner: t.Any, tmp_path: t.Any, no_criu: None) -> None:
     runner.respond_to("--version", stdout="runc version 1.0.3\ncommit: v1.0.3\nspec: 1.0.2-dev\n")
-    facts = host_facts(Runc(GlobalOptions(root=str(tmp_path / "missing")), runner=runner))
+    facts = host_facts(Runc(GlobalOptions(root=str(tmp_path / "missing")), runner=runner), features=True)
     assert facts["features"] is None
     assert "added in runc 1.1" in facts["features_error"]
     assert facts["root_exists"] is False
