@@ -51,9 +51,10 @@ def classify(what: str, rc: int, stderr: str, hop_failed: bool = False) -> t.Opt
     if rc == 0:
         return None
     first_line = (stderr.strip().splitlines() or [""])[-1]
-    if rc == NOT_FOUND_RC and what in ("state",) and "not found" in stderr:
+    # runc itself, and the helper's Python, are the first word of these commands: 127 is the shell's "no such command"
+    if rc == NOT_FOUND_RC and what == "state":
         return "runc_missing", first_line
-    if rc == NOT_FOUND_RC and what.startswith(("put ", "fetch ")) and "not found" in stderr:
+    if rc == NOT_FOUND_RC and what.startswith(("put ", "fetch ")):
         return "python_missing", first_line
     if what == "exec":
         return ("runc_failed", runc_messages) if runc_messages else None
