@@ -117,6 +117,7 @@ compose:
 # ansible-playbook -i inventory/fleet.runc.yml site.yml --limit status_running
 """
 
+import concurrent.futures
 import typing as t
 
 from ansible.errors import AnsibleConnectionFailure, AnsibleError, AnsibleParserError
@@ -145,6 +146,7 @@ from ansible_collections.ocitools.runc.plugins.plugin_utils.runc_inventory impor
 
 display = Display()
 
+MAX_PARALLEL = 8
 _SUFFIXES = ("runc.yml", "runc.yaml", "runc_containers.yml", "runc_containers.yaml")
 
 
@@ -163,17 +165,20 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
             hosts = parse_hosts(self.get_option("hosts"))
         except InventoryConfigError as exc:
             raise AnsibleParserError("%s: %s" % (path, exc))
-        for host in hosts:
-            for root in host.roots:
-                try:
-                    states = self._list(host, root)
-                except AnsibleError as exc:
-                    if self.get_option("host_errors") == "fail":
-                        raise AnsibleParserError(str(exc))
-                    display.warning("ocitools.runc.runc_containers: skipping %s: %s" % (host.name, exc))
-                    continue
-                for state in states:
-                    self._add_container(host, root, state)
+        sources = [(host, root) for host in hosts for root in host.roots]
+        # The hosts are listed at the same time: a new SSH connection costs about a second before it is reused.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(sources), MAX_PARALLEL)) as pool:
+            listings = [pool.submit(self._list, host, root) for host, root in sources]
+        for (host, root), listing in zip(sources, listings):
+            try:
+                states = listing.result()
+            except AnsibleError as exc:
+                if self.get_option("host_errors") == "fail":
+                    raise AnsibleParserError(str(exc))
+                display.warning("ocitools.runc.runc_containers: skipping %s: %s" % (host.name, exc))
+                continue
+            for state in states:
+                self._add_container(host, root, state)
 
     def _executable(self, host: ContainerHost) -> str:
         return str(host.vars.get("ansible_runc_executable") or self.get_option("runc_executable"))
