@@ -271,6 +271,7 @@ EXAMPLES = r"""
   tasks:
     - name: Works in a container without Python
       ansible.builtin.raw: cat /etc/hostname
+      changed_when: false
 
     - name: Needs Python in the container
       ansible.builtin.template:
@@ -289,6 +290,7 @@ EXAMPLES = r"""
   tasks:
     - name: No shell in this container
       ansible.builtin.raw: /bin/busybox uname -a
+      changed_when: false
 """
 
 import os
@@ -301,9 +303,9 @@ from ansible.plugins.connection import ConnectionBase, ensure_connect
 from ansible.utils.display import Display
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.argv import exec_argv, state_argv
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import ExecOptions, GlobalOptions
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState, parse_state
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
 from ansible_collections.ocitools.runc.plugins.plugin_utils.container_target import ContainerTarget
 from ansible_collections.ocitools.runc.plugins.plugin_utils.rootfs_helper import fetch_argv, put_argv, split_fetched
 from ansible_collections.ocitools.runc.plugins.plugin_utils.runc_host import HostBecome, RuncHost, hop_kind
@@ -373,13 +375,20 @@ class Connection(ConnectionBase):
 
     def _run_runc(self, argv: t.Sequence[str], what: str, in_data: t.Optional[bytes] = None) -> t.Tuple[int, bytes, bytes]:
         """Run argv on the host; the target turns hop and runc failures into errors naming container and host."""
-        assert self._host is not None and self._target is not None  # nosec: _connect sets both
+        if self._host is None or self._target is None:
+            raise AnsibleError("ocitools.runc.runc: %s before the connection was made" % what)
         try:
             result = self._host.run(argv, in_data)
         except AnsibleConnectionFailure as exc:
             raise self._target.hop_failure(str(exc), self.get_option("runc_executable"), what)
         self._target.check_ran(result, self.get_option("runc_executable"), argv[0], what)
         return result
+
+    def _running_state(self) -> ContainerState:
+        """The container's state from the ``runc state`` of ``_connect``: its pid and rootfs for the file helper."""
+        if self._state is None:
+            raise AnsibleError("ocitools.runc.runc: file transfer before the connection was made")
+        return self._state
 
     # -- commands ------------------------------------------------------------
 
@@ -415,21 +424,20 @@ class Connection(ConnectionBase):
             raise AnsibleFileNotFound("file or module does not exist: %s" % in_path)
         with open(to_bytes(in_path, errors="surrogate_or_strict"), "rb") as source:
             data = source.read()
-        assert self._state is not None  # nosec: _connect sets it
-        argv = put_argv(self.get_option("host_python"), self._state, out_path, len(data))
+        argv = put_argv(self.get_option("host_python"), self._running_state(), out_path, len(data))
         self._run_runc(argv, what="put %s" % out_path, in_data=data)
 
     @ensure_connect
     def fetch_file(self, in_path: str, out_path: str) -> None:
         super().fetch_file(in_path, out_path)
         display.vvv("RUNC FETCH %s TO %s" % (in_path, out_path), host=self.get_option("container_id"))
-        assert self._state is not None  # nosec: _connect sets it
-        argv = fetch_argv(self.get_option("host_python"), self._state, in_path)
-        rc, out, err = self._run_runc(argv, what="fetch %s" % in_path)
+        state = self._running_state()
+        _rc, out, err = self._run_runc(fetch_argv(self.get_option("host_python"), state, in_path),
+                                       what="fetch %s" % in_path)
         data = split_fetched(out)
         if data is None:
-            raise AnsibleError("ocitools.runc.runc: fetching %s from container %s on %s returned no data marker: %s"
-                               % (in_path, self._state.id, self._host.describe() if self._host else "", to_text(err)))
+            raise AnsibleError("ocitools.runc.runc: fetching %s from container %s returned no data marker: %s"
+                               % (in_path, state.id, to_text(err)))
         with open(to_bytes(out_path, errors="surrogate_or_strict"), "wb") as sink:
             sink.write(data)
 

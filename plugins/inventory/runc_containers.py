@@ -39,7 +39,7 @@ options:
     suboptions:
       name:
         description:
-          - The host's name in the inventory: containers are named C(ID@NAME) and grouped in C(runc_host_NAME).
+          - The host's name in the inventory. Containers are named C(ID@NAME) and grouped in C(runc_host_NAME).
         type: str
         required: true
       address:

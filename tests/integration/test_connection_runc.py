@@ -131,8 +131,8 @@ def test_empty_file_and_errors_of_the_file_helper(targets: Targets, busybox: Tar
 
 
 @pytest.mark.parametrize("link", ["/tmp/shadow-link", "/tmp/shadow-relative", "/tmp/etc-link/shadow"])
-def test_put_through_a_symlink_to_etc_shadow_stays_in_the_container(targets: Targets, busybox: Target,
-                                                                   tmp_path: Path, link: str) -> None:
+def test_put_through_a_symlink_to_etc_shadow_stays_in_the_container(
+        targets: Targets, busybox: Target, tmp_path: Path, link: str) -> None:
     before = _host_shadow_fingerprint()
     payload = tmp_path / "payload"
     payload.write_text("written-through-%s\n" % link)

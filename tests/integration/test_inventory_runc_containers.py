@@ -143,7 +143,7 @@ def test_an_unreachable_host_is_named_and_skipped(ansible, fleet) -> None:
 
     strict = targets.workdir / "strict.runc.yml"
     strict.write_text(json.dumps(dict(json.loads(source.read_text()), host_errors="fail")))
-    failed = _inventory(ansible, ["-i", str(strict), "--list"], dict(targets.hosts.env(),
-                                                                    ANSIBLE_INVENTORY_UNPARSED_FAILED="true"))
+    env = dict(targets.hosts.env(), ANSIBLE_INVENTORY_UNPARSED_FAILED="true")
+    failed = _inventory(ansible, ["-i", str(strict), "--list"], env)
     assert failed.returncode != 0
     assert "cannot list the containers of host down (127.0.0.19)" in failed.stderr
