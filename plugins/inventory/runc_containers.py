@@ -166,9 +166,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         except InventoryConfigError as exc:
             raise AnsibleParserError("%s: %s" % (path, exc))
         sources = [(host, root) for host in hosts for root in host.roots]
-        # The hosts are listed at the same time: a new SSH connection costs about a second before it is reused.
+        # Hops are made here (loading a plugin is not thread-safe), then the hosts are listed at the same time:
+        # a new SSH connection costs about a second before ControlPersist reuses it.
+        hops = [self._hop(host) for host, _root in sources]
         with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(sources), MAX_PARALLEL)) as pool:
-            listings = [pool.submit(self._list, host, root) for host, root in sources]
+            listings = [pool.submit(self._list, hop, host, root) for hop, (host, root) in zip(hops, sources)]
         for (host, root), listing in zip(sources, listings):
             try:
                 states = listing.result()
@@ -183,9 +185,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
     def _executable(self, host: ContainerHost) -> str:
         return str(host.vars.get("ansible_runc_executable") or self.get_option("runc_executable"))
 
-    def _list(self, host: ContainerHost, root: t.Optional[str]) -> t.List[ContainerState]:
-        """One ``runc list`` on the host, through the same hop the connection plugin uses."""
-        where = "host %s (%s), runc root %s" % (host.name, host.address, root or "default")
+    def _hop(self, host: ContainerHost) -> RuncHost:
+        """The same hop the connection plugin uses, configured by the host's ``vars``."""
         become = None
         if boolean(host.vars.get("ansible_runc_host_become", False), strict=False):
             become = HostBecome(
@@ -194,7 +195,11 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
                 host.vars.get("ansible_runc_host_become_password"),
                 host.vars.get("ansible_runc_host_become_flags"),
             )
-        hop = RuncHost(host.address, hop_kind(host.connection, host.address), var_options=host.vars, become=become)
+        return RuncHost(host.address, hop_kind(host.connection, host.address), var_options=host.vars, become=become)
+
+    def _list(self, hop: RuncHost, host: ContainerHost, root: t.Optional[str]) -> t.List[ContainerState]:
+        """One ``runc list`` on the host."""
+        where = "host %s (%s), runc root %s" % (host.name, host.address, root or "default")
         argv = list_argv(GlobalOptions(command=self._executable(host), root=root))
         try:
             rc, out, err = hop.run(argv)
