@@ -358,7 +358,7 @@ class Connection(ConnectionBase):
                               task_keys=self._hop_task_keys, var_options=self._hop_vars, direct=self._hop_direct(),
                               become=become)
         self._target = ContainerTarget(self.get_option("container_id"), self._host.describe(), self.get_option("runc_root"))
-        self._state = self._target.check_state(self._run_runc(self._state_argv(), what="state"))
+        self._state = self._target.check_state(self._run_on_host(self._state_argv(), what="state"))
         display.vvv("RUNC: container %s is %s, pid %d" % (self._state.id, self._state.status, self._state.pid),
                     host=self._target.container_id)
         self._connected = True
@@ -373,7 +373,7 @@ class Connection(ConnectionBase):
         except InvalidContainerIdError as exc:
             raise AnsibleError("ocitools.runc.runc: %s (option container_id)" % exc)
 
-    def _run_runc(self, argv: t.Sequence[str], what: str, in_data: t.Optional[bytes] = None) -> t.Tuple[int, bytes, bytes]:
+    def _run_on_host(self, argv: t.Sequence[str], what: str, in_data: t.Optional[bytes] = None) -> t.Tuple[int, bytes, bytes]:
         """Run argv on the host; the target turns hop and runc failures into errors naming container and host."""
         if self._host is None or self._target is None:
             raise AnsibleError("ocitools.runc.runc: %s before the connection was made" % what)
@@ -412,7 +412,7 @@ class Connection(ConnectionBase):
             raise AnsibleError("ocitools.runc.runc: %s" % exc)
         argv = exec_argv(self._global_options(), self.get_option("container_id"), options)
         display.vvv("RUNC EXEC %s" % to_text(cmd), host=self.get_option("container_id"))
-        return self._run_runc(argv, what="exec", in_data=in_data)
+        return self._run_on_host(argv, what="exec", in_data=in_data)
 
     # -- files ---------------------------------------------------------------
 
@@ -425,14 +425,14 @@ class Connection(ConnectionBase):
         with open(to_bytes(in_path, errors="surrogate_or_strict"), "rb") as source:
             data = source.read()
         argv = put_argv(self.get_option("host_python"), self._running_state(), out_path, len(data))
-        self._run_runc(argv, what="put %s" % out_path, in_data=data)
+        self._run_on_host(argv, what="put %s" % out_path, in_data=data)
 
     @ensure_connect
     def fetch_file(self, in_path: str, out_path: str) -> None:
         super().fetch_file(in_path, out_path)
         display.vvv("RUNC FETCH %s TO %s" % (in_path, out_path), host=self.get_option("container_id"))
         state = self._running_state()
-        _rc, out, err = self._run_runc(fetch_argv(self.get_option("host_python"), state, in_path),
+        _rc, out, err = self._run_on_host(fetch_argv(self.get_option("host_python"), state, in_path),
                                        what="fetch %s" % in_path)
         data = split_fetched(out)
         if data is None:

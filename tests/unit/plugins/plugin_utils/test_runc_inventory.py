@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import pytest
+from ansible.errors import AnsibleError
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
 from ansible_collections.ocitools.runc.plugins.plugin_utils.runc_host import hop_kind
@@ -70,3 +71,8 @@ def test_a_container_becomes_a_host_of_the_runc_connection() -> None:
 ])
 def test_hop_kind(requested, address, expected) -> None:
     assert hop_kind(requested, address) == expected
+
+
+def test_hop_kind_refuses_other_connections() -> None:
+    with pytest.raises(AnsibleError, match="runc host connection must be one of auto, ssh, local, got 'docker'"):
+        hop_kind("docker", "node1")
