@@ -64,6 +64,7 @@ options:
             variables, such as C(ansible_user), C(ansible_port), C(ansible_ssh_private_key_file),
             C(ansible_ssh_common_args), C(ansible_runc_host_become) or C(ansible_runc_executable), and any other
             (for example C(ansible_python_interpreter) for the containers).
+          - The listing uses the values as they are written here, without templating them.
         type: dict
   runc_executable:
     description:
