@@ -214,11 +214,24 @@ def sudo_user() -> t.Iterator[str]:
         yield name
     finally:
         sudoers.unlink(missing_ok=True)
-        subprocess.run(["userdel", name], capture_output=True, timeout=60, check=False)
+        _userdel(name)
+
+
+def _userdel(name: str) -> None:
+    """userdel refuses while a process of the user lives: the SSH session ends just after its sshd stops."""
+    deadline = time.monotonic() + 20
+    while True:
+        result = subprocess.run(["userdel", name], capture_output=True, text=True, timeout=60, check=False)
+        if result.returncode == 0:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("could not remove the test user %s: %s" % (name, result.stderr))
+        time.sleep(0.2)
 
 
 def test_become_on_the_host_side(ansible, targets: Targets, busybox: Target, python_target: Target,
-                                 readable_ssh_host: SshHosts, sudo_user: str, big_file: Path, tmp_path: Path) -> None:
+                                 sudo_user: str, readable_ssh_host: SshHosts, big_file: Path, tmp_path: Path) -> None:
+    # sudo_user comes first: it is removed after this sshd stopped, which ends the user's SSH sessions
     assert pwd.getpwnam(sudo_user).pw_uid != 0
     # both containers through the one sshd whose key the user can read; each keeps its own runc root
     sshd = readable_ssh_host.hosts[0]
@@ -233,7 +246,7 @@ def test_become_on_the_host_side(ansible, targets: Targets, busybox: Target, pyt
         {"name": "fetch", "ansible.builtin.fetch": {"src": "/tmp/become.bin", "dest": str(fetched) + "/",
                                                     "flat": True},
          "when": "inventory_hostname == '%s'" % python_target.id},
-    ]), inventory=inventory, extra_env=targets.hosts.env())
+    ]), inventory=inventory, extra_env=readable_ssh_host.env())  # its ControlPersist masters close with it
     assert run.rc == 0, run.stdout + run.stderr
     raw = {task.host: task.result["stdout"].strip() for task in run.tasks if task.task == "raw"}
     assert raw == {busybox.id: "0", python_target.id: "0"}
@@ -243,7 +256,7 @@ def test_become_on_the_host_side(ansible, targets: Targets, busybox: Target, pyt
     # the same user without become cannot use runc's root: the error names the container and the host
     without = targets.inventory("no-become.ini", [busybox], **via)
     run = ansible.playbook(_play(targets, "no-become.yml", [{"name": "raw", "ansible.builtin.raw": "id -u"}]),
-                           inventory=without, extra_env=targets.hosts.env())
+                           inventory=without, extra_env=readable_ssh_host.env())
     [task] = run.tasks
     assert task.status == "unreachable"
     assert "container %s on host %s (ssh)" % (busybox.id, sshd.address) in task.result["msg"]
