@@ -432,8 +432,8 @@ class Connection(ConnectionBase):
         super().fetch_file(in_path, out_path)
         display.vvv("RUNC FETCH %s TO %s" % (in_path, out_path), host=self.get_option("container_id"))
         state = self._running_state()
-        _rc, out, err = self._run_on_host(fetch_argv(self.get_option("host_python"), state, in_path),
-                                       what="fetch %s" % in_path)
+        argv = fetch_argv(self.get_option("host_python"), state, in_path)
+        _rc, out, err = self._run_on_host(argv, what="fetch %s" % in_path)
         data = split_fetched(out)
         if data is None:
             raise AnsibleError("ocitools.runc.runc: fetching %s from container %s returned no data marker: %s"
