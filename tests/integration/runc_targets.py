@@ -66,6 +66,17 @@ class Targets:
         rootfs_setup.make_bundle(bundle, list(args), readonly=False, annotations=dict(annotations or {}))
         return self._run(host, container_id, bundle)
 
+    def bare(self, host: SshHost, name: str) -> Target:
+        """A running container whose rootfs holds one static binary, /bin/busybox, and no shell, tar or Python:
+        the busybox rootfs without its applet links."""
+        container_id = PREFIX + name
+        bundle = self.workdir / container_id
+        rootfs_setup.make_bundle(bundle, ["/bin/busybox", "sleep", "86400"], readonly=False)
+        for link in (bundle / "rootfs" / "bin").iterdir():
+            if link.is_symlink():
+                link.unlink()
+        return self._run(host, container_id, bundle)
+
     def python(self, host: SshHost, name: str) -> Target:
         """A running container with the host's python3 (tests/setup/python_rootfs.py)."""
         container_id = PREFIX + name

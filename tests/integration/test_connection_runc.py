@@ -96,11 +96,16 @@ def test_raw_in_a_container_without_python(ansible, targets: Targets, busybox: T
     print("raw in busybox over ssh: %.2fs (ansible-playbook, one task)" % seconds)
 
 
-def test_raw_without_a_shell_in_the_container(targets: Targets, busybox: Target) -> None:
-    result = drive(targets, busybox, ["exec:/bin/busybox echo 'two words' $HOME"], ansible_runc_shell="")
+def test_raw_and_files_without_a_shell_in_the_container(targets: Targets, big_file: Path, tmp_path: Path) -> None:
+    bare = targets.bare(targets.hosts.host("host2"), "bare")
+    assert sorted(path.name for path in (bare.rootfs / "bin").iterdir()) == ["busybox"]
+    back = tmp_path / "back.bin"
+    result = drive(targets, bare, ["exec:/bin/busybox echo 'two words' $HOME", "put:%s:/tmp/big.bin" % big_file,
+                                   "fetch:/tmp/big.bin:%s" % back], ansible_runc_shell="")
     assert "error" not in result, result
     assert result["steps"][0]["rc"] == 0
     assert result["steps"][0]["stdout"] == "two words $HOME\n"  # no shell: no expansion, words split like sh
+    assert back.read_bytes() == big_file.read_bytes() == (bare.rootfs / "tmp" / "big.bin").read_bytes()
 
 
 def test_put_and_fetch_one_megabyte_byte_identical(targets: Targets, busybox: Target, big_file: Path,
