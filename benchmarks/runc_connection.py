@@ -94,7 +94,7 @@ def main(argv: t.Sequence[str]) -> int:
                 raise SystemExit("%s came back different" % path)
         direct = statistics.median(direct_exec(host.runc_root, target.id, rounds))
         hop = statistics.median(plain_ssh(hosts, rounds))
-        print("load average %s; %d rounds; medians in seconds" % (os.getloadavg()[0], rounds))
+        print("load average %.1f; %d rounds; medians in seconds" % (os.getloadavg()[0], rounds))
         print("%-34s %8s %8s %8s" % ("", "ssh hop", "local", "ssh/local"))
         rows = [("first command (runc state + exec)", over_ssh[0], local[0])]
         rows.append(("command (runc exec true)", statistics.median(over_ssh[1:rounds + 1]),
