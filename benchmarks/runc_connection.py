@@ -44,7 +44,7 @@ def drive(hosts: SshHosts, variables: t.Mapping[str, t.Any], steps: t.Sequence[s
 
 def direct_exec(root: Path, container_id: str, rounds: int) -> t.List[float]:
     times = []
-    for _ in range(rounds):
+    for _round in range(rounds):
         started = time.monotonic()
         subprocess.run([RUNC, "--root", str(root), "exec", container_id, "true"], check=True, timeout=60)
         times.append(time.monotonic() - started)
@@ -64,7 +64,7 @@ def plain_ssh(hosts: SshHosts, rounds: int) -> t.List[float]:
                             "private_key_file": str(hosts.key),
                             "ssh_common_args": "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"})
     times = []
-    for _ in range(rounds + 1):
+    for _round in range(rounds + 1):
         started = time.monotonic()
         ssh.exec_command("true", sudoable=False)
         times.append(time.monotonic() - started)
