@@ -8,7 +8,8 @@
 #   make sanity       ansible-test sanity on ansible-core 2.19 (Python 3.11; compile+import also on 3.8)
 #                     and 2.21 (Python 3.13/3.12), in a copy at build/sanity/ansible_collections/ocitools/runc
 #   make lint         ansible-lint --profile production --offline, antsibull-docs lint-collection-docs
-#   make build        ansible-galaxy collection build + install --offline + ansible-doc of every module
+#   make build        ansible-galaxy collection build + install --offline + ansible-doc of every module,
+#                     connection and inventory plugin
 #   make molecule     molecule test --all in extensions/ (says so and succeeds when there is no scenario yet)
 #   make docs         docs site in build/docs/html (antsibull-docs + Sphinx -W, offline, .venvs/docs from
 #                     requirements/docs.txt), then headless chromium checks its index and module pages
@@ -185,20 +186,23 @@ build: $(DEV)/.stamp
 		$(DEV)/bin/ansible-galaxy collection install --offline --force -p $(BUILD)/installed \
 		$(BUILD)/dist/ocitools-runc-*.tar.gz
 	@test -f $(BUILD)/installed/ansible_collections/ocitools/runc/MANIFEST.json
+	@# every plugin with docs: modules, and the connection and inventory plugins (TYPE:DIRECTORY)
 	@cd $(BUILD) && export -n PYTHONPATH && export ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed \
 		ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false; \
-	modules=$$(cd $(ROOT)/plugins/modules 2>/dev/null && ls *.py 2>/dev/null | grep -v '^__init__\.py$$' | sed 's/\.py$$//' || true); \
-	if [ -z "$$modules" ]; then echo "build: no module in plugins/modules yet: ansible-doc not run"; exit 0; fi; \
-	for m in $$modules; do \
-		out=$$($(DEV)/bin/ansible-doc --json ocitools.runc.$$m 2>$(BUILD)/ansible-doc.err) \
-			|| { echo "build: ansible-doc ocitools.runc.$$m failed:" >&2; cat $(BUILD)/ansible-doc.err >&2; exit 1; }; \
+	for kind in module:modules connection:connection inventory:inventory; do \
+	type=$${kind%%:*}; plugins=$$(cd $(ROOT)/plugins/$${kind#*:} 2>/dev/null && ls *.py 2>/dev/null | grep -v '^__init__\.py$$' | sed 's/\.py$$//' || true); \
+	if [ -z "$$plugins" ]; then echo "build: no $$type plugin in plugins/$${kind#*:} yet: ansible-doc not run"; continue; fi; \
+	for m in $$plugins; do \
+		out=$$($(DEV)/bin/ansible-doc -t $$type --json ocitools.runc.$$m 2>$(BUILD)/ansible-doc.err) \
+			|| { echo "build: ansible-doc -t $$type ocitools.runc.$$m failed:" >&2; cat $(BUILD)/ansible-doc.err >&2; exit 1; }; \
 		if [ -s $(BUILD)/ansible-doc.err ]; then \
-			echo "build: ansible-doc ocitools.runc.$$m wrote to stderr:" >&2; cat $(BUILD)/ansible-doc.err >&2; exit 1; fi; \
+			echo "build: ansible-doc -t $$type ocitools.runc.$$m wrote to stderr:" >&2; cat $(BUILD)/ansible-doc.err >&2; exit 1; fi; \
 		printf '%s' "$$out" | $(DEV)/bin/python -c 'import json, sys; d = json.load(sys.stdin)["ocitools.runc." + sys.argv[1]]; \
 			f = d["doc"]["filename"]; assert f.startswith(sys.argv[2]), "loaded from %s, not the installed tarball" % f; \
 			assert d["doc"].get("short_description") and d.get("examples"), "missing DOCUMENTATION or EXAMPLES"' \
-			"$$m" "$(BUILD)/installed/" || { echo "build: ansible-doc ocitools.runc.$$m: bad documentation" >&2; exit 1; }; \
-		echo "build: ansible-doc ocitools.runc.$$m ok"; \
+			"$$m" "$(BUILD)/installed/" || { echo "build: ansible-doc -t $$type ocitools.runc.$$m: bad documentation" >&2; exit 1; }; \
+		echo "build: ansible-doc -t $$type ocitools.runc.$$m ok"; \
+	done; \
 	done
 
 # ---------------------------------------------------------------- molecule
