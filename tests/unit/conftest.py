@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from ansible.module_utils import _internal as module_utils_internal
 from ansible.module_utils import basic
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
@@ -153,6 +154,10 @@ def run_module(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -
         if runner is not None:
             monkeypatch.setattr(Runc, "__init__", _with_runner(Runc.__init__, runner))
         module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+        # A module runs on a managed host. Once any test imports controller code (the connection and
+        # inventory plugins' tests do), ansible-core 2.19 routes module warnings to the controller's
+        # display instead of the result; the module under test must behave as on a managed host.
+        monkeypatch.setattr(module_utils_internal, "is_controller", False, raising=False)
         capsys.readouterr()
         with patch_module_args(module_args):
             with pytest.raises(SystemExit) as caught:
