@@ -16,9 +16,17 @@ import os
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, LockTimeoutError
-from ansible_collections.ocitools.runc.plugins.module_utils._image import commands
 from ansible_collections.ocitools.runc.plugins.module_utils._image.auth import auth_file
-from ansible_collections.ocitools.runc.plugins.module_utils._image.commands import Access, Platform, Tools
+from ansible_collections.ocitools.runc.plugins.module_utils._image.commands import (
+    Access,
+    Output,
+    Platform,
+    Tools,
+    copy_to_layout,
+    inspect_raw,
+    run,
+    unpack_rootfs,
+)
 from ansible_collections.ocitools.runc.plugins.module_utils._image.errors import ImageError
 from ansible_collections.ocitools.runc.plugins.module_utils._image.parsers import hint_for, manifest_digest, tool_message
 from ansible_collections.ocitools.runc.plugins.module_utils._image.planner import (
@@ -148,8 +156,8 @@ class ImageManager:
     def _auth(self, reference: ImageReference) -> t.ContextManager[t.Optional[str]]:
         return auth_file(registry_host(reference), self.params.username, self.params.password, self.params.auth_file)
 
-    def _tool(self, argv: t.List[str], what: str, reference: ImageReference) -> commands.Output:
-        output = commands.run(argv, self.params.timeout)
+    def _tool(self, argv: t.List[str], what: str, reference: ImageReference) -> Output:
+        output = run(argv, self.params.timeout)
         if output.rc != 0:
             message = tool_message(output.stderr) or "exit status %d" % output.rc
             hint = hint_for(message)
@@ -159,7 +167,7 @@ class ImageManager:
 
     def _resolve(self, reference: ImageReference) -> str:
         with self._auth(reference) as auth:
-            output = self._tool(commands.inspect_raw(self.params.tools, reference, self._access(auth)), "resolving", reference)
+            output = self._tool(inspect_raw(self.params.tools, reference, self._access(auth)), "resolving", reference)
         return manifest_digest(output.stdout)
 
     # -- acting -----------------------------------------------------------------
@@ -184,11 +192,11 @@ class ImageManager:
         tools = self.params.tools
         try:
             with self._auth(reference) as auth:
-                self._tool(commands.copy_to_layout(tools, source, self._access(auth), self.params.platform, layout),
+                self._tool(copy_to_layout(tools, source, self._access(auth), self.params.platform, layout),
                            "pulling", reference)
             manifest, _config = read_layout(layout)
             if not self.store.complete(manifest):
-                self._tool(commands.unpack_rootfs(tools, layout, rootfs), "unpacking", reference)
+                self._tool(unpack_rootfs(tools, layout, rootfs), "unpacking", reference)
             self.store.install(manifest, layout, rootfs)
             return manifest
         finally:
