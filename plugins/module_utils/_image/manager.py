@@ -124,20 +124,20 @@ class ImageManager:
         reference = self.params.reference
         actions: t.List[str] = []
         before = after = None
-        resolved = None
+        asked = resolved = None
         if reference is not None:
             before = self.store.read_ref(reference)
             have = bool(before and before.platform == self.params.platform.text and self.store.complete(before.manifest))
-            resolved = reference.pinned_digest or None
             if needs_resolve(self.params.state, bool(reference.pinned_digest), have):
-                resolved = self._resolve(reference)
+                asked = self._resolve(reference)
+            resolved = reference.pinned_digest or asked
             known = self._known(resolved)
             action = plan(self.params.state, have, before is not None, before.resolved if before else None, resolved, bool(known))
             after = self._act(action, reference, before, resolved, known) if not self.check_mode else None
             actions += [] if action == NOTHING else [action]
         pruned = self._prune() if self.params.prune else []
         actions += [PRUNE] if pruned else []
-        return self._result(actions, before, after, resolved, pruned)
+        return self._result(actions, before, after, resolved, asked, pruned)
 
     def _known(self, resolved: t.Optional[str]) -> t.Optional[str]:
         """The stored manifest for ``resolved`` (same platform), when some reference already brought it."""
@@ -237,11 +237,11 @@ class ImageManager:
         }
 
     def _result(self, actions: t.List[str], before: t.Optional[RefRecord], after: t.Optional[RefRecord],
-                resolved: t.Optional[str], pruned: t.List[str]) -> t.Dict[str, t.Any]:
+                resolved: t.Optional[str], asked: t.Optional[str], pruned: t.List[str]) -> t.Dict[str, t.Any]:
         shown = before if self.check_mode else after
         result: t.Dict[str, t.Any] = {
             "changed": bool(actions), "actions": actions, "image": self._describe(shown), "pruned": pruned,
-            "resolved": resolved, "warnings": self.warnings,
+            "resolved": asked, "warnings": self.warnings,
         }
         if self.diff:
             wanted = None if self.params.state == "absent" else (after.manifest if after else resolved)

@@ -14,6 +14,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils._image.reference imp
 
 # logrus lines: time="..." level=fatal msg="..." (quotes inside msg escaped as \")
 _LOGRUS_MSG = re.compile(r'level=(?:fatal|error) msg="((?:[^"\\]|\\.)*)"')
+# skopeo inspect says this of any failure to open the source; the task's message names the reference already.
+_PARSING_PREFIX = re.compile(r'^Error parsing image name "[^"]*": ')
 
 # What a tool's error means for the user, first match wins: (text in the message, lower case; hint).
 HINTS: t.Tuple[t.Tuple[str, str], ...] = (
@@ -22,7 +24,7 @@ HINTS: t.Tuple[t.Tuple[str, str], ...] = (
     ("connection refused", "the registry cannot be reached; check the host and port"),
     ("no such host", "the registry host name does not resolve; check the name"),
     ("i/o timeout", "the registry did not answer in time; check the host and the network"),
-    ("unauthorized", "the registry refused the credentials; check username/password or auth_file"),
+    ("unauthorized", "the registry wants valid credentials; check username/password or auth_file"),
     ("authentication required", "the registry needs credentials; give username/password or auth_file"),
     ("invalid username/password", "the registry refused the credentials; check username/password or auth_file"),
     ("x509", "TLS verification failed; give cert_dir with the registry's CA certificate (or tls_verify=false)"),
@@ -48,7 +50,7 @@ def tool_message(stderr: str) -> str:
     """The error a skopeo or umoci run ended with, without log decoration ('' when there is none)."""
     found = _LOGRUS_MSG.findall(stderr)
     if found:
-        return found[-1].replace('\\"', '"').replace("\\\\", "\\")
+        return _PARSING_PREFIX.sub("", found[-1].replace('\\"', '"').replace("\\\\", "\\"))
     lines = [line.strip() for line in stderr.splitlines() if line.strip()]
     return lines[-1] if lines else ""
 
