@@ -26,8 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "setup"))
 import registry as registry_setup  # noqa: E402  (tests/setup is not a package)
 
 TOOLS = ("docker-registry", "skopeo", "umoci", "openssl", "htpasswd")
-# The container's command in every test image: print the image's content, then wait.
-IMAGE_CMD = ["/bin/sh", "-c", "cat /content; exec sleep 100000"]
+# The container's command in every test image: print the image's content, then wait; SIGTERM ends it at once
+# (pid 1 ignores a signal it has no handler for, and the stop would wait for stop_timeout).
+IMAGE_CMD = ["/bin/sh", "-c", "trap 'exit 0' TERM; cat /content; sleep 100000 & wait"]
 CONTENTS = {"v1": "content one", "v2": "content two", "v3": "content three"}
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "setup"))
 
 import registry as registry_setup  # noqa: E402  (tests/setup is not a package)
-from registry_fixtures import CONTENTS, ImageSet, registry, test_images  # noqa: F401 # pylint: disable=unused-import
+from registry_fixtures import CONTENTS, IMAGE_CMD, ImageSet, registry, test_images  # noqa: F401 # pylint: disable=unused-import
 
 
 def _converge(ansible: t.Any, tmp_path: Path, runc_root: Path, workload: t.Dict[str, t.Any]) -> t.Dict[str, t.Any]:
@@ -87,7 +87,7 @@ def test_a_new_tarball_gets_a_fresh_tree_without_stale_files(
     one = _tarball(tmp_path / "one.tar.gz", busybox_rootfs, {"content": "one\n", "stale": "only in one\n"})
     two = _tarball(tmp_path / "two.tar.gz", busybox_rootfs, {"content": "two\n"})
     workload = {"id": "c15-wl-tar", "rootfs": {"type": "tarball", "src": str(one), "remote_src": True},
-                "args": ["/bin/sh", "-c", "exec sleep 100000"]}
+                "args": IMAGE_CMD}
     _converge(ansible, tmp_path, runc_root, workload)
     assert _cat(runc_root, "c15-wl-tar", "/stale").returncode == 0
     assert _converge(ansible, tmp_path, runc_root, workload)["changed"] == []
