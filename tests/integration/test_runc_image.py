@@ -46,11 +46,11 @@ def _store_entries(store: Path) -> t.Dict[str, t.List[str]]:
 def _converge_playbook(path: Path, reference: str, store: Path, bundle: Path, root: Path, container_id: str,
                        log: Path) -> Path:
     tasks = [
-        {"name": "image", "ocitools.runc.runc_image": {"name": reference, "state": "latest", "store": str(store),
-                                                      "tls_verify": False}},
+        {"name": "image", "ocitools.runc.runc_image": {
+            "name": reference, "state": "latest", "store": str(store), "tls_verify": False}},
         {"name": "spec", "ocitools.runc.runc_spec": {"bundle": str(bundle), "image": reference, "image_store": str(store)}},
-        {"name": "container", "ocitools.runc.runc_container": {"id": container_id, "bundle": str(bundle), "root": str(root),
-                                                              "log_path": str(log)}},
+        {"name": "container", "ocitools.runc.runc_container": {
+            "id": container_id, "bundle": str(bundle), "root": str(root), "log_path": str(log)}},
         {"name": "prune", "ocitools.runc.runc_image": {"prune": True, "store": str(store), "root": str(root)}},
     ]
     path.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
@@ -132,8 +132,8 @@ def test_retag_recreates_the_container_and_prunes_the_old_rootfs_once_unused(
     assert [name for name, task in third.items() if task.changed] == []
 
 
-def test_a_pinned_digest_is_never_asked_again(ansible: t.Any, registry: registry_setup.Registry, test_images: ImageSet,
-                                               tmp_path: Path) -> None:
+def test_a_pinned_digest_is_never_asked_again(
+        ansible: t.Any, registry: registry_setup.Registry, test_images: ImageSet, tmp_path: Path) -> None:
     store = tmp_path / "store"
     reference = "%s/app@%s" % (registry.host, test_images.digests["v2"])
     args = {"name": reference, "state": "latest", "store": str(store), "tls_verify": False}
@@ -146,8 +146,8 @@ def test_a_pinned_digest_is_never_asked_again(ansible: t.Any, registry: registry
     assert registry.requests()[seen:] == [], "a pinned reference must not be resolved again"
 
 
-def test_absent_forgets_the_reference_and_deletes_an_unused_digest(ansible: t.Any, registry: registry_setup.Registry,
-                                                                    tmp_path: Path) -> None:
+def test_absent_forgets_the_reference_and_deletes_an_unused_digest(
+        ansible: t.Any, registry: registry_setup.Registry, tmp_path: Path) -> None:
     store = tmp_path / "store"
     args = {"name": "docker://%s/app:2" % registry.host, "store": str(store), "tls_verify": False}
     assert ansible.module("runc_image", args).changed
@@ -216,8 +216,23 @@ def test_tls_and_credentials_work_and_the_password_shows_nowhere(
     assert set(Path("/tmp").glob("ocitools-auth-*")) <= leftovers_before, "the temporary auth file was left behind"
 
     auth = registry_setup.write_auth_file(tmp_path / "auth.json", server.host, secure_registry.user, password)
-    with_file = ansible.module("runc_image", {"name": reference, "store": str(tmp_path / "store2"),
-                                             "cert_dir": str(secure_registry.cert_dir), "auth_file": str(auth)})
+    with_file = ansible.module("runc_image", {
+        "name": reference, "store": str(tmp_path / "store2"), "cert_dir": str(secure_registry.cert_dir),
+        "auth_file": str(auth)})
     assert not with_file.failed and with_file.result["actions"] == ["pull"], with_file.result
     assert auth.stat().st_mode & 0o777 == 0o600
     assert _files_containing(tmp_path, secrets_) == [str(auth)]
+
+
+def test_an_oci_archive_is_pulled_once_and_followed_by_its_digest(ansible: t.Any, test_images: ImageSet, tmp_path: Path) -> None:
+    archive = tmp_path / "app.tar"
+    registry_setup.run(["skopeo", "copy", "--quiet", "oci:%s:v1" % test_images.layout, "oci-archive:%s" % archive])
+    args = {"name": "oci-archive:%s" % archive, "state": "latest", "store": str(tmp_path / "store")}
+    first = ansible.module("runc_image", args)
+    assert first.result["actions"] == ["pull"] and first.result["image"]["digest"] == test_images.digests["v1"]
+    assert first.result["image"]["config"]["Cmd"] == IMAGE_CMD
+    assert not ansible.module("runc_image", args).changed
+    archive.unlink()
+    registry_setup.run(["skopeo", "copy", "--quiet", "oci:%s:v2" % test_images.layout, "oci-archive:%s" % archive])
+    moved = ansible.module("runc_image", args)
+    assert moved.result["actions"] == ["pull"] and moved.result["image"]["digest"] == test_images.digests["v2"]

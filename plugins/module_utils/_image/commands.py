@@ -92,10 +92,16 @@ class Output:
 def run(argv: t.List[str], timeout: float) -> Output:
     """Run a tool; ImageError when it cannot be started or takes longer than ``timeout`` seconds."""
     try:
-        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False)
+        # run_command has no timeout, which a pull from an unresponsive registry needs.
+        proc = subprocess.run(  # pylint: disable=ansible-bad-function
+            argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout,
+            close_fds=True, check=False,
+        )
     except FileNotFoundError:
         raise ImageError("%s was not found; install it (Debian: apt-get install --no-install-recommends %s, or the "
                          "ocitools.runc.runc_host role)" % (argv[0], argv[0].rsplit("/", 1)[-1]))
+    except PermissionError as exc:
+        raise ImageError("cannot execute %s: %s" % (argv[0], exc.strerror))
     except subprocess.TimeoutExpired:
         raise ImageError("timeout: %s %s did not finish within %s seconds; raise timeout" % (argv[0], argv[1], timeout))
     return Output(argv, proc.returncode, proc.stdout, proc.stderr.decode("utf-8", errors="replace"))

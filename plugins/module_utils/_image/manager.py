@@ -32,7 +32,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils._image.parsers impor
 from ansible_collections.ocitools.runc.plugins.module_utils._image.planner import (
     LINK,
     NOTHING,
-    PULL,
     REMOVE,
     needs_resolve,
     plan,

@@ -68,11 +68,11 @@ def parse_reference(value: str) -> ImageReference:
         return ImageReference(transport, rest)
     if transport in UNSUPPORTED_TRANSPORTS:
         raise ImageError("name: %s: transport %s: is not supported; use one of %s"
-                             % (value, transport, ", ".join(name + ":" for name in TRANSPORTS)))
+                         % (value, transport, ", ".join(name + ":" for name in TRANSPORTS)))
     name = text[len("docker://"):] if text.startswith("docker://") else text
     if not _DOCKER_NAME.match(name) or name.endswith((":", "/")) or "//" in name:
         raise ImageError("name: %s is not a valid registry reference (registry/name:tag or registry/name@sha256:<64 hex>)"
-                             % value)
+                         % value)
     return ImageReference(DOCKER, name)
 
 
