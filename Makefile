@@ -12,7 +12,7 @@
 #   make molecule     molecule test --all in extensions/ (says so and succeeds when there is no scenario yet)
 #   make test         all of the above (venv unit sanity lint build integration molecule), then a summary
 #
-# How the collection is found (no conftest.py, no pytest-ansible):
+# How the collection is found (pytest-ansible only in the integration tests, see PYTEST_ANSIBLE):
 #   build/collections/ansible_collections/ocitools/runc is a symlink to the repo root (`make collections`).
 #   pytest.ini puts build/collections on sys.path (`pythonpath`), so tests import
 #   `ansible_collections.ocitools.runc.plugins.module_utils._runc.client` straight from the checkout, and this
@@ -51,6 +51,10 @@ PY_OLDEST ?= $(firstword $(wildcard /root/.pyenv/versions/3.8.*/bin/python3.8) $
 DEV := $(ROOT)/.venvs/dev
 NEWEST := $(ROOT)/.venvs/newest
 PYTEST_ARGS ?= -ra
+# pytest-ansible (its ansible_adhoc fixture) for the integration tests only: pytest.ini turns it off, since
+# its collection finder must be installed before anything imports the collection, which the unit tests'
+# conftest does first. Inject-only: it uses build/collections (ANSIBLE_COLLECTIONS_PATH below), no farm of its own.
+PYTEST_ANSIBLE := -p pytest-ansible --ansible-unit-inject-only
 SANITY_ARGS ?=
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -93,7 +97,7 @@ collections:
 	@test -f $(COLLECTION_LINK)/galaxy.yml
 
 # ---------------------------------------------------------------- pytest suites
-# $(call pytest,VENV,DIR,REPORT-NAME): runs pytest when DIR holds test files; pytest's exit 5 (nothing
+# $(call pytest,VENV,DIR,REPORT-NAME[,EXTRA-ARGS]): runs pytest when DIR holds test files; pytest's exit 5 (nothing
 # collected although test files exist) fails the gate. A DIR without test files is named and passed over.
 define pytest
 	@rm -f $(REPORTS)/$(3).xml; mkdir -p $(REPORTS)
@@ -101,7 +105,7 @@ define pytest
 		echo "$(3): no test files under $(2) yet: nothing to run"; \
 	else \
 		echo "== $(3): $$($(1)/bin/python -c 'import sys; from ansible.release import __version__ as v; print("ansible-core " + v + " on python " + sys.version.split()[0])')"; \
-		cd $(ROOT) && PATH=$(1)/bin:$$PATH $(1)/bin/python -m pytest $(PYTEST_ARGS) --junitxml=$(REPORTS)/$(3).xml $(2); \
+		cd $(ROOT) && PATH=$(1)/bin:$$PATH $(1)/bin/python -m pytest $(PYTEST_ARGS) $(4) --junitxml=$(REPORTS)/$(3).xml $(2); \
 	fi
 endef
 
@@ -118,7 +122,7 @@ unit-newest: $(NEWEST)/.stamp collections
 integration: $(DEV)/.stamp collections
 	@[ "$$(id -u)" = 0 ] || { echo "integration: needs root (runc, CRIU, network namespaces)" >&2; exit 1; }
 	@command -v runc >/dev/null || { echo "integration: runc is not installed" >&2; exit 1; }
-	$(call pytest,$(DEV),tests/integration,integration-core2.19)
+	$(call pytest,$(DEV),tests/integration,integration-core2.19,$(PYTEST_ANSIBLE))
 
 # ---------------------------------------------------------------- ansible-test sanity
 SANITY_COPY := $(BUILD)/sanity/ansible_collections/ocitools/runc

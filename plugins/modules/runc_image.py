@@ -201,54 +201,29 @@ pruned:
   elements: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    fail_with_error,
-    runc_argument_spec,
-    runc_from_module,
-)
-from ansible_collections.ocitools.runc.plugins.module_utils._image.commands import Tools
-from ansible_collections.ocitools.runc.plugins.module_utils._image.errors import ImageError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._image.manager import manage_image
 from ansible_collections.ocitools.runc.plugins.module_utils._image.store import DEFAULT_STORE
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec=runc_argument_spec(
-            name=dict(type="str"),
-            state=dict(type="str", default="present", choices=["present", "latest", "absent"]),
-            store=dict(type="path", default=DEFAULT_STORE),
-            platform=dict(type="dict", options=dict(
-                os=dict(type="str"),
-                architecture=dict(type="str"),
-                variant=dict(type="str"),
-            )),
-            tls_verify=dict(type="bool", default=True),
-            cert_dir=dict(type="path"),
-            username=dict(type="str"),
-            password=dict(type="str", no_log=True),
-            auth_file=dict(type="path"),
-            prune=dict(type="bool", default=False),
-            timeout=dict(type="float", default=600.0),
-        ),
-        required_together=[["username", "password"]],
-        mutually_exclusive=[["username", "auth_file"]],
-        supports_check_mode=True,
-    )
-    tools = Tools(skopeo=module.get_bin_path("skopeo") or "skopeo", umoci=module.get_bin_path("umoci") or "umoci")
-    try:
-        result = manage_image(module.params, tools, lambda: [c.rootfs for c in runc_from_module(module).list()],
-                              module.check_mode, module._diff)
-        for warning in result.pop("warnings"):
-            module.warn(warning)
-        module.exit_json(**result)
-    except ImageError as exc:
-        module.fail_json(msg=exc.msg, **exc.details)
-    except RuncError as exc:
-        fail_with_error(module, exc)
+    run_task(dict(
+        name=dict(type="str"),
+        state=dict(type="str", default="present", choices=["present", "latest", "absent"]),
+        store=dict(type="path", default=DEFAULT_STORE),
+        platform=dict(type="dict", options=dict(
+            os=dict(type="str"),
+            architecture=dict(type="str"),
+            variant=dict(type="str"),
+        )),
+        tls_verify=dict(type="bool", default=True),
+        cert_dir=dict(type="path"),
+        username=dict(type="str"),
+        password=dict(type="str", no_log=True),
+        auth_file=dict(type="path"),
+        prune=dict(type="bool", default=False),
+        timeout=dict(type="float", default=600.0),
+    ), manage_image, required_together=[["username", "password"]], mutually_exclusive=[["username", "auth_file"]])
 
 
 if __name__ == "__main__":

@@ -204,40 +204,20 @@ host:
       sample: {"usable": true, "path": "/usr/sbin/criu", "version": "4.1.1", "message": "Looks good."}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.ocitools.runc.plugins.module_utils._info.containers import InfoRequest, gather_info
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    fail_with_error,
-    runc_argument_spec,
-    runc_from_module,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
+from ansible_collections.ocitools.runc.plugins.module_utils._info.containers import manage_info
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec=runc_argument_spec(
-            id=dict(type="list", elements="str"),
-            ps=dict(type="bool", default=False),
-            top=dict(type="bool", default=False),
-            ps_options=dict(type="list", elements="str", default=[]),
-            stats=dict(type="bool", default=False),
-            spec=dict(type="bool", default=False),
-            host=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    runc = runc_from_module(module)
-    try:
-        request = InfoRequest(
-            ids=params["id"], ps=params["ps"], top=params["top"], ps_options=params["ps_options"],
-            stats=params["stats"], spec=params["spec"], host=params["host"], criu=params["criu"],
-        )
-        module.exit_json(**gather_info(runc, request))
-    except (RuncError, InvalidContainerIdError) as exc:
-        fail_with_error(module, exc)
+    run_task(dict(
+        id=dict(type="list", elements="str"),
+        ps=dict(type="bool", default=False),
+        top=dict(type="bool", default=False),
+        ps_options=dict(type="list", elements="str", default=[]),
+        stats=dict(type="bool", default=False),
+        spec=dict(type="bool", default=False),
+        host=dict(type="bool", default=True),
+    ), manage_info)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, LockTimeoutError
@@ -49,6 +50,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._image.store import 
     read_layout,
     remove_tree,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 
 PRUNE = "prune"
 
@@ -249,8 +251,12 @@ class ImageManager:
         return result
 
 
-def manage_image(options: t.Mapping[str, t.Any], tools: Tools, containers_rootfs: t.Callable[[], t.List[str]],
-                 check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
-    """The module's one call: the result, or ImageError (its message names the option or the reference)."""
+def manage_image(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc], check_mode: bool,
+                 diff: bool) -> t.Dict[str, t.Any]:
+    """The module's one task: the result, or ImageError (its message names the option or the reference).
+
+    skopeo and umoci are looked up on PATH; runc only when pruning needs the containers' rootfs paths.
+    """
+    tools = Tools(skopeo=shutil.which("skopeo") or "skopeo", umoci=shutil.which("umoci") or "umoci")
     params = ImageParams.from_options(options, tools)
-    return ImageManager(params, containers_rootfs, check_mode, diff).run()
+    return ImageManager(params, lambda: [state.rootfs for state in make_runc().list()], check_mode, diff).run()

@@ -10,19 +10,14 @@ import dataclasses
 import os
 import typing as t
 
-from ansible_collections.ocitools.runc.plugins.module_utils._info.host import host_facts, state_root
-from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import (
-    SpecReadError,
-    read_bundle_config,
-    summarize_config,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._info.host import host_facts
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
+from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import summarize_config
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState, Event
-
-# Statuses with live processes: ps, top and stats only make sense for these.
-LIVE_STATUSES = ("created", "running", "paused")
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import LIVE
 
 
 @dataclasses.dataclass(frozen=True)
@@ -44,7 +39,7 @@ class InfoRequest:
 def list_containers(runc: Runc) -> t.List[ContainerState]:
     """Every container under the root, in one call. A root that does not exist holds none; it
     is not listed, since ``runc list`` would create it."""
-    if not os.path.isdir(state_root(runc)):
+    if not os.path.isdir(runc.state_root()):
         return []
     return sorted(runc.list(), key=lambda state: state.id)
 
@@ -74,8 +69,8 @@ def stats_summary(event: Event) -> t.Dict[str, t.Any]:
 
 def _spec_extra(state: ContainerState) -> t.Dict[str, t.Any]:
     try:
-        return {"spec": summarize_config(read_bundle_config(state.bundle))}
-    except SpecReadError as exc:
+        return {"spec": summarize_config(read_config(state.bundle))}
+    except ConfigError as exc:
         return {"spec": None, "spec_error": str(exc)}
 
 
@@ -90,7 +85,7 @@ def _live_extras(runc: Runc, state: ContainerState, request: InfoRequest) -> t.D
         wanted.append(("stats", lambda: stats_summary(runc.stats(state.id))))
     extras: t.Dict[str, t.Any] = {}
     for name, call in wanted:
-        if state.status not in LIVE_STATUSES:
+        if state.status not in LIVE:
             extras[name] = None
             continue
         try:
@@ -120,3 +115,13 @@ def gather_info(runc: Runc, request: InfoRequest) -> t.Dict[str, t.Any]:
     if request.host:
         result["host"] = host_facts(runc, request.criu)
     return result
+
+
+def manage_info(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
+                check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+    """The module's one call; the ids are checked before ``make_runc`` looks for runc."""
+    request = InfoRequest(
+        ids=params["id"], ps=params["ps"], top=params["top"], ps_options=params["ps_options"],
+        stats=params["stats"], spec=params["spec"], host=params["host"], criu=params["criu"],
+    )
+    return gather_info(make_runc(), request)

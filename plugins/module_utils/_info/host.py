@@ -11,15 +11,9 @@ import typing as t
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import check_criu
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import default_root
 
 CGROUP_MOUNT = "/sys/fs/cgroup"
 MOUNTS_FILE = "/proc/self/mounts"
-
-
-def state_root(runc: Runc) -> str:
-    """The state root runc uses for this client: ``root`` when set, else runc's default."""
-    return runc.options.root or default_root()
 
 
 def cgroup_facts(mounts_text: str) -> t.Dict[str, t.Any]:
@@ -72,7 +66,7 @@ def host_facts(runc: Runc, criu: t.Optional[str] = None, criu_timeout: float = 3
     """Everything ``runc_info`` reports under ``host``; read-only."""
     features, features_error = _features(runc)
     cgroup = cgroup_facts(_read_mounts())
-    root = state_root(runc)
+    root = runc.state_root()
     facts: t.Dict[str, t.Any] = {
         "runc": dict(runc.version().to_dict(), path=runc.options.command),
         "features": features,

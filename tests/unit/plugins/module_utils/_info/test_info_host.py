@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.ocitools.runc.plugins.module_utils._info import host as info_host
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import CriuStatus
 from ansible_collections.ocitools.runc.plugins.module_utils._info.host import cgroup_facts, host_facts
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import default_root
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import state_root
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 
@@ -43,7 +43,8 @@ def test_cgroup_facts(mounts: str, expected: t.Dict[str, t.Any]) -> None:
     (1000, {}, "/run/runc"),
 ])
 def test_default_root(euid: int, environ: t.Dict[str, str], expected: str) -> None:
-    assert default_root(euid, environ) == expected
+    assert state_root(None, euid, environ) == expected
+    assert state_root("/r", euid, environ) == "/r"
 
 
 @pytest.fixture
