@@ -38,8 +38,8 @@ def store(tmp_path: Path) -> Path:
     ({}, "name: required unless prune=true"),
     ({"name": "docker://r.example/app:1", "cert_dir": "/nonexistent/certs"}, "cert_dir: "),
 ])
-def test_bad_options_fail_before_anything_runs(run_module: RunModule, tmp_path: Path, given: t.Dict[str, t.Any],
-                                                starts: str) -> None:
+def test_bad_options_fail_before_anything_runs(
+        run_module: RunModule, tmp_path: Path, given: t.Dict[str, t.Any], starts: str) -> None:
     result = run_module(runc_image.main, dict(given, store=str(tmp_path / "store"), username="u", password=PASSWORD))
     assert result["failed"] and result["msg"].startswith(starts), result
     assert PASSWORD not in json.dumps(result)
@@ -51,16 +51,16 @@ def test_username_needs_password(run_module: RunModule, tmp_path: Path) -> None:
     assert result["failed"] and "password" in result["msg"]
 
 
-def test_prune_keeps_a_rootfs_a_container_runs_from(run_module: RunModule, runner: t.Any, fake_runc: Path,
-                                                    store: Path) -> None:
+def test_prune_keeps_a_rootfs_a_container_runs_from(
+        run_module: RunModule, runner: t.Any, fake_runc: Path, store: Path) -> None:
     runner.respond(stdout=_listed(str(store / "rootfs" / HEX)))
     kept = run_module(runc_image.main, {"prune": True, "store": str(store), "executable": str(fake_runc)}, runner=runner)
     assert not kept["changed"] and kept["pruned"] == [] and (store / "rootfs" / HEX).is_dir()
     assert runner.last.argv[-3:] == ["list", "--format", "json"]
 
 
-def test_prune_removes_an_unused_digest_and_check_mode_only_says_so(run_module: RunModule, runner: t.Any,
-                                                                    fake_runc: Path, store: Path) -> None:
+def test_prune_removes_an_unused_digest_and_check_mode_only_says_so(
+        run_module: RunModule, runner: t.Any, fake_runc: Path, store: Path) -> None:
     args = {"prune": True, "store": str(store), "executable": str(fake_runc)}
     runner.respond(stdout=_listed("/elsewhere/rootfs"))
     would = run_module(runc_image.main, args, runner=runner, check_mode=True)
