@@ -28,6 +28,7 @@ options:
   log:
     description:
       - File runc writes its log to (runc C(--log)). runc's error messages are read back from it.
+      - Created with mode C(0600) before runc opens it. A symbolic link is refused.
     type: path
   log_format:
     description:

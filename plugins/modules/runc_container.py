@@ -92,6 +92,7 @@ options:
     description:
       - File the container's stdout and stderr are appended to. Defaults to C(/dev/null).
       - A container whose stdio is a regular file cannot be checkpointed by CRIU.
+      - Created with mode C(0600) when missing. A symbolic link is refused (the task fails naming this option).
     type: path
   pid_file:
     description:

@@ -35,7 +35,9 @@ options:
   bundle:
     description:
       - The bundle directory, as an absolute path. C(config.json) is written in it.
-      - Created with mode C(0755) when it is missing (its parents too).
+      - Created with mode C(0700) when it is missing (its parents too, with the usual mode).
+      - When O(env) is set, an existing bundle directory loses its permissions for other users (for example
+        C(0755) becomes C(0750)), since C(config.json) in it holds the env values.
     type: path
     required: true
   rootfs:
@@ -217,8 +219,11 @@ options:
   mode:
     description:
       - The permissions of C(config.json), in octal. Quote it, V('0644'), so that YAML keeps it octal.
+      - The default keeps the file private to its owner, since it holds the O(env) values. runc needs no
+        more: it reads C(config.json) as the user it runs as. A mode that lets others read the file while
+        O(env) is set is written, with a warning.
     type: raw
-    default: '0644'
+    default: '0600'
   owner:
     description:
       - The user that owns C(config.json), by name or number. Omitted, a new file is owned by the user the task runs as.
@@ -370,14 +375,17 @@ def main() -> None:
             annotations=dict(type="dict"),
             rootless_spec=dict(type="bool", default=False),
             spec=dict(type="dict"),
-            mode=dict(type="raw", default="0644"),
+            mode=dict(type="raw", default="0600"),
             owner=dict(type="str"),
             group=dict(type="str"),
         ),
         supports_check_mode=True,
     )
     try:
-        module.exit_json(**manage_spec(module.params, lambda: runc_from_module(module), module.check_mode, module._diff))
+        result = manage_spec(module.params, lambda: runc_from_module(module), module.check_mode, module._diff)
+        for warning in result.pop("warnings"):
+            module.warn(warning)
+        module.exit_json(**result)
     except SpecInputError as exc:
         module.fail_json(msg=str(exc))
     except RuncError as exc:

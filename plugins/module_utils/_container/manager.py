@@ -116,6 +116,9 @@ class ContainerParams:
         log_path = options.get("log_path")
         if log_path and not os.path.isdir(os.path.dirname(os.path.abspath(log_path))):
             raise ContainerTaskError("log_path: directory %s does not exist; create it first" % os.path.dirname(log_path))
+        if log_path and os.path.islink(log_path):
+            raise ContainerTaskError("log_path: %s is a symbolic link; the container's output is never written through "
+                                     "one (it could aim root's writes at any file); give the real file" % log_path)
         return cls(
             id=container_id, state=state, bundle=os.path.realpath(bundle) if bundle else None,
             root=options.get("root") or default_root(), restart=bool(options.get("restart")),

@@ -20,11 +20,13 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import (
     attribute_changes,
     attributes_for_write,
     attributes_from_params,
+    bundle_mode_change,
     current_attributes,
     ensure_bundle,
     is_unreadable,
     read_spec,
     render_spec,
+    restrict_bundle,
     set_attributes,
     write_spec_file,
 )
@@ -41,9 +43,14 @@ def _has_changes(attributes: FileAttributes) -> bool:
     return attributes != FileAttributes()
 
 
-def _write(bundle: str, path: str, data: t.Optional[bytes], attributes: FileAttributes) -> None:
-    """Write ``data`` (None: only set ``attributes`` on the existing file)."""
+def _write(bundle: str, path: str, data: t.Optional[bytes], attributes: FileAttributes,
+           bundle_mode: t.Optional[int]) -> None:
+    """Write ``data`` (None: only set ``attributes`` on the existing file); tighten the bundle's mode."""
     try:
+        if bundle_mode is not None:
+            restrict_bundle(bundle, bundle_mode)
+        if data is None and not _has_changes(attributes):
+            return
         if data is None:
             set_attributes(path, attributes)
         else:
@@ -60,6 +67,7 @@ def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
 
     Every option is checked before ``make_runc`` looks for runc.
     """
+    warnings: t.List[str] = []
     options = options_from_params(params)
     wanted_attributes = attributes_from_params(params)
     bundle = check_bundle(params.get("bundle"))
@@ -73,17 +81,27 @@ def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
     attributes_before = current_attributes(path)
     content_changed = is_unreadable(current) or current != spec
     changes = attribute_changes(attributes_before, wanted_attributes)
-    if not check_mode and (content_changed or _has_changes(changes)):
+    bundle_change = bundle_mode_change(bundle, bool(options.env))
+    changed = content_changed or _has_changes(changes) or bundle_change is not None
+    if not check_mode and changed:
         data = render_spec(spec) if content_changed else None
-        _write(bundle, path, data, attributes_for_write(attributes_before, wanted_attributes) if data else changes)
+        _write(bundle, path, data, attributes_for_write(attributes_before, wanted_attributes) if data else changes,
+               bundle_change[1] if bundle_change else None)
 
     result: t.Dict[str, t.Any] = {
-        "changed": content_changed or _has_changes(changes),
+        "changed": changed,
         "path": path,
         "spec": masked_spec(spec),
+        "warnings": warnings,
     }
+    if options.env and wanted_attributes.mode is not None and wanted_attributes.mode & 0o044:
+        warnings.append("mode: %04o lets other users read %s, which holds the env values; use '0600' to keep "
+                        "them private" % (wanted_attributes.mode, path))
     if diff:
         usable = None if current is None or is_unreadable(current) else current
         result["diff"] = spec_diff(usable, spec, attributes_before, changes,
                                    before_state="absent" if current is None else "invalid")
+        if bundle_change is not None:
+            result["diff"]["before"]["bundle_mode"] = "%04o" % bundle_change[0]
+            result["diff"]["after"]["bundle_mode"] = "%04o" % bundle_change[1]
     return result
