@@ -49,15 +49,18 @@ options:
     default: checkpointed
   image_path:
     description:
-      - Directory of the CRIU images. Created with mode 0700 (it holds process memory) when needed.
-      - Image files already in it are removed before a new dump (it holds no complete checkpoint, or O(force) asked
-        for a new one).
+      - Directory of the CRIU images, as an absolute path (a relative one is refused). Created with mode 0700
+        (it holds process memory) when needed; an existing one is set to 0700.
+      - The image files of a checkpoint or pre-dump already in it are removed before a new dump (O(force), or a
+        complete checkpoint on top of a pre-dump). Image files that make no checkpoint or pre-dump are never
+        deleted: the dump is refused, naming them. Other files (such as notes or CRIU's logs) stay.
+      - For O(state=checkpointed) it must not be a symbolic link (refused).
     type: path
     required: true
   work_path:
     description:
-      - Directory for CRIU's logs and work files (runc C(--work-path)). Defaults to O(image_path), where CRIU's
-        C(dump.log) and C(restore.log) then end up.
+      - Directory for CRIU's logs and work files (runc C(--work-path)), as an absolute path. Defaults to
+        O(image_path), where CRIU's C(dump.log) and C(restore.log) then end up.
     type: path
   parent_path:
     description:
@@ -345,6 +348,8 @@ def main() -> None:
         fail_with_error(module, exc)
     if not module._diff:
         result.pop("diff")
+    for warning in result.pop("warnings"):
+        module.warn(warning)
     module.exit_json(**result)
 
 

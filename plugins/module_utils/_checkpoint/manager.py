@@ -11,10 +11,15 @@ be done), then execute unless in check mode, then report. Decisions:
   container after a dump without ``leave_running``; that is reported as an action.
 * ``pre_dump``: a pre-dump is taken when ``image_path`` holds neither a pre-dump
   nor a complete checkpoint (or with ``force``), so a second identical run is ok.
-* Before a dump, image files already in ``image_path`` are removed (the directory
-  holds no complete checkpoint, or ``force`` asked for a new one): CRIU would
-  otherwise mix them with the new ones. After a failed dump its images are
+* Before a dump, the image files of a checkpoint or pre-dump already in ``image_path``
+  are removed (``force`` asked for a new one): CRIU would otherwise mix them with the
+  new ones. Image files that make no checkpoint or pre-dump may be anyone's: the dump
+  is refused instead, and nothing is deleted. After a failed dump its images are
   removed too, so a failed dump never looks complete; CRIU's logs are kept.
+* ``image_path`` must be absolute (a relative one would land wherever the task runs),
+  and for a dump not a symbolic link: the module changes its mode and deletes in it.
+* The container's lock (the one runc_container takes) is held from reading the
+  container to the end of the dump or restore, so tasks on one id take turns.
 * ``restored``: ok when a container with that id is running or paused; a created
   or stopped one is deleted first (it would block the restore).
 """
@@ -37,11 +42,14 @@ from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.images i
     KIND_NONE,
     KIND_PRE_DUMP,
     ImageSummary,
+    foreign_files,
     inspect_images,
     prepare_image_dir,
+    regular_files,
     remove_images,
     resolve_parent,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, LockTimeoutError
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import BundleError, load_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import record_for, write_record
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import check_criu
@@ -67,6 +75,8 @@ RESTORE_ONLY = ("bundle", "pid_file", "no_subreaper", "no_pivot", "lsm_profile",
 # Options whose flag only newer runc releases know (flags: FLAGS_SINCE; values: here).
 VERSION_GATED = ("tcp_skip_in_flight", "link_remap")
 CGROUP_MODE_SINCE = {"ignore": (1, 2, 0)}
+# How long a task waits for the container's lock, in runc calls (command_timeout each).
+LOCK_WAIT_CALLS = 4
 
 
 class CheckpointError(Exception):
@@ -105,11 +115,29 @@ class CheckpointManager:
         self.container_id: str = params["id"]
         self.image_path: str = os.path.abspath(params["image_path"])
         self.work_dir: str = os.path.abspath(params["work_path"] or self.image_path)
+        self.root: str = params.get("root") or default_root()
+        self.warnings: t.List[str] = []
 
     # -- entry point --------------------------------------------------------
 
     def run(self) -> t.Dict[str, t.Any]:
         self._refuse_foreign_options()
+        self._check_paths()
+        if self.check_mode:
+            return self._run()
+        lock = ContainerLock(self.root, self.container_id)
+        timeout = LOCK_WAIT_CALLS * self.runc.timeout
+        try:
+            with lock.held(timeout):
+                result = self._run()
+                if result["container"] is None:
+                    lock.discard()  # runc deleted the container after the dump
+                return result
+        except LockTimeoutError:
+            raise CheckpointError("id: container %s stayed locked by another task for %.0f seconds (%s)"
+                                  % (self.container_id, timeout, lock.path))
+
+    def _run(self) -> t.Dict[str, t.Any]:
         before = self.runc.find(self.container_id)
         images = self._inspect(self.image_path)
         if self.params["state"] == STATE_CHECKPOINTED:
@@ -140,6 +168,16 @@ class CheckpointManager:
                 "it" if len(given) == 1 else "them",
             ))
 
+    def _check_paths(self) -> None:
+        for name in ("image_path", "work_path"):
+            value = self.params.get(name)
+            if value and not os.path.isabs(value):
+                raise CheckpointError("%s: %s is relative; give an absolute path (a relative one would be resolved "
+                                      "against wherever the task happens to run)" % (name, value))
+        if self.params["state"] == STATE_CHECKPOINTED and os.path.islink(self.image_path):
+            raise CheckpointError("image_path: %s is a symbolic link; a dump changes the directory's mode and "
+                                  "deletes old image files in it, so give the real directory" % self.image_path)
+
     def _inspect(self, path: str) -> ImageSummary:
         try:
             return inspect_images(path)
@@ -164,6 +202,12 @@ class CheckpointManager:
             raise CheckpointError(
                 "lazy_pages: a lazy checkpoint serves the memory pages to the restoring host and needs page_server "
                 "(ADDRESS:PORT); set page_server or drop lazy_pages")
+        foreign = foreign_files(images, regular_files(self.image_path))
+        if foreign:
+            raise CheckpointError(
+                "image_path: %s holds image files that make no complete checkpoint or pre-dump (%s); they may not be "
+                "CRIU's, so nothing is deleted: remove them, or give an empty or new directory"
+                % (self.image_path, ", ".join(foreign[:10]) + (", ..." if len(foreign) > 10 else "")))
         plan = Plan(act=True)
         if not images.exists:
             plan.actions.append("create %s (mode 0700)" % self.image_path)
@@ -287,7 +331,12 @@ class CheckpointManager:
         except BundleError:
             return  # runc restored from it, so this is a race with an edit; drift stays unknown
         created = self.runc.state(self.container_id).created
-        write_record(self.params["root"] or default_root(), self.container_id, record_for(bundle, spec, created))
+        try:
+            write_record(self.root, self.container_id, record_for(bundle, spec, created))
+        except OSError as exc:  # the container runs: a lost record only hides drift, so no failure
+            self.warnings.append("container %s was restored, but its record %s could not be written (%s): "
+                                 "runc_container cannot detect changes to its config.json"
+                                 % (self.container_id, exc.filename, exc.strerror))
 
     def _timed_criu_call(self, action: str, log_name: str, call: t.Callable[[], None]) -> float:
         mark = LogMark.of(os.path.join(self.work_dir, log_name))
@@ -339,6 +388,7 @@ class CheckpointManager:
             "checkpoint": after_images.to_dict(),
             "duration": duration,
             "diff": {"before": self._view(before, images), "after": after_view},
+            "warnings": self.warnings,
         }
 
     def _view(self, container: t.Optional[ContainerState], images: ImageSummary) -> t.Dict[str, t.Any]:

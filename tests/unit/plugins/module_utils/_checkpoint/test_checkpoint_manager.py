@@ -79,6 +79,7 @@ class Host:
 
     def params(self, **params: t.Any) -> t.Dict[str, t.Any]:
         params.setdefault("image_path", str(self.images))
+        params.setdefault("root", str(self.images.parent / "runc-root"))  # where the container's lock is taken
         if params.get("state") == "restored":
             params.setdefault("bundle", str(self.bundle))
         return _defaults(**params)
