@@ -34,6 +34,7 @@ _CAP_SETS = ("bounding", "effective", "permitted")
 _ENV_NAME = re.compile(r"^[^=\0]+$")
 _ID_NUMBER = re.compile(r"^\d+$")
 _MAX_ID = 2 ** 32 - 1
+MAX_TIMEOUT = 24 * 3600  # a command's timeout; longer-running processes are detached ones
 
 
 class ExecInputError(ValueError):
@@ -57,6 +58,7 @@ class ExecRequest:
     creates: t.Optional[str] = None
     removes: t.Optional[str] = None
     run_in_check_mode: bool = False
+    strip_empty_ends: bool = True
 
 
 def command_argv(argv: t.Optional[t.Sequence[str]], cmd: t.Optional[str]) -> t.Tuple[str, ...]:
@@ -130,8 +132,9 @@ def request_from_params(params: t.Mapping[str, t.Any]) -> ExecRequest:
     """The request for the module's params; raises ExecInputError (or InvalidContainerIdError)."""
     uid, gid = parse_user(params.get("user"))
     timeout = params.get("timeout")
-    if timeout is not None and timeout <= 0:
-        raise ExecInputError("timeout: must be a positive number of seconds, got %s" % timeout)
+    if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:
+        raise ExecInputError("timeout: must be a number of seconds above 0 and at most %d (%d hours), got %s; "
+                             "use detach for longer processes" % (MAX_TIMEOUT, MAX_TIMEOUT // 3600, timeout))
     request = ExecRequest(
         container_id=validate_container_id(params["id"]),
         argv=command_argv(params.get("argv"), params.get("cmd")),
@@ -148,6 +151,7 @@ def request_from_params(params: t.Mapping[str, t.Any]) -> ExecRequest:
         creates=params.get("creates") or None,
         removes=params.get("removes") or None,
         run_in_check_mode=bool(params.get("run_in_check_mode")),
+        strip_empty_ends=bool(params.get("strip_empty_ends", True)),
     )
     if request.detach and request.stdin is not None:
         raise ExecInputError("stdin: a detached process reads /dev/null; drop stdin or detach")
