@@ -49,12 +49,22 @@ from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.images i
     remove_images,
     resolve_parent,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, LockTimeoutError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import directory_problem, nul_problem
+from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import (
+    ContainerLock,
+    LockFileError,
+    LockTimeoutError,
+)
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import BundleError, load_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import record_for, write_record
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import check_criu
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError, RuncUnsupportedError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import (
+    InvalidContainerIdError,
+    RuncError,
+    RuncUnsupportedError,
+)
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
     default_root,
     FLAGS_SINCE,
@@ -121,6 +131,13 @@ class CheckpointManager:
     # -- entry point --------------------------------------------------------
 
     def run(self) -> t.Dict[str, t.Any]:
+        problem = nul_problem(self.params)
+        if problem:
+            raise CheckpointError(problem)
+        try:
+            validate_container_id(self.container_id)
+        except InvalidContainerIdError as exc:
+            raise CheckpointError("id: %s" % exc)
         self._refuse_foreign_options()
         self._check_paths()
         if self.check_mode:
@@ -136,6 +153,9 @@ class CheckpointManager:
         except LockTimeoutError:
             raise CheckpointError("id: container %s stayed locked by another task for %.0f seconds (%s)"
                                   % (self.container_id, timeout, lock.path))
+        except LockFileError as exc:
+            raise CheckpointError("root: cannot make the container's lock file %s: %s; give a root directory this "
+                                  "task can write to" % (lock.path, exc.reason))
 
     def _run(self) -> t.Dict[str, t.Any]:
         before = self.runc.find(self.container_id)
@@ -174,6 +194,10 @@ class CheckpointManager:
             if value and not os.path.isabs(value):
                 raise CheckpointError("%s: %s is relative; give an absolute path (a relative one would be resolved "
                                       "against wherever the task happens to run)" % (name, value))
+        for name, path in (("image_path", self.image_path), ("work_path", self.work_dir)):
+            problem = directory_problem(name, path, "a directory for CRIU's files")
+            if problem:
+                raise CheckpointError(problem)
         if self.params["state"] == STATE_CHECKPOINTED and os.path.islink(self.image_path):
             raise CheckpointError("image_path: %s is a symbolic link; a dump changes the directory's mode and "
                                   "deletes old image files in it, so give the real directory" % self.image_path)

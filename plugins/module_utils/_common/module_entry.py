@@ -13,10 +13,12 @@ import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import directory_problem, nul_problem
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 
+MAX_COMMAND_TIMEOUT = 24 * 3600
 # Documented once, in plugins/doc_fragments/runc.py.
 COMMON_ARGUMENT_SPEC: t.Dict[str, t.Dict[str, t.Any]] = dict(
     executable=dict(type="str", default="runc"),
@@ -76,9 +78,15 @@ def global_options(module: AnsibleModule) -> GlobalOptions:
 
 def runc_from_module(module: AnsibleModule) -> Runc:
     """The client for this task's options; fails the task cleanly when runc is missing."""
+    problem = nul_problem(module.params) or (
+        directory_problem("root", module.params["root"], "runc's state directory (default /run/runc)")
+        if module.params["root"] else None)
+    if problem:
+        module.fail_json(msg=problem)
     timeout = module.params["command_timeout"]
-    if timeout <= 0:
-        module.fail_json(msg="command_timeout must be a positive number of seconds, got %s" % timeout)
+    if not 0 < timeout <= MAX_COMMAND_TIMEOUT:
+        module.fail_json(msg="command_timeout must be a number of seconds above 0 and at most %d, got %s"
+                         % (MAX_COMMAND_TIMEOUT, timeout))
     return Runc(global_options(module), timeout=timeout)
 
 

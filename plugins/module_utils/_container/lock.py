@@ -24,6 +24,15 @@ class LockTimeoutError(Exception):
     """Another task held the container's lock for longer than we were willing to wait."""
 
 
+class LockFileError(Exception):
+    """The lock file (or the root directory holding it) cannot be made; ``reason`` says why."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__("%s: %s" % (path, reason))
+        self.path = path
+        self.reason = reason
+
+
 def lock_path(root: str, container_id: str) -> str:
     return os.path.join(root, container_id + LOCK_SUFFIX)
 
@@ -67,8 +76,11 @@ class ContainerLock:
 
     @contextlib.contextmanager
     def held(self, timeout: float) -> t.Iterator["ContainerLock"]:
-        os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
-        handle = _acquire(self.path, time.monotonic() + timeout)
+        try:
+            os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
+            handle = _acquire(self.path, time.monotonic() + timeout)
+        except OSError as exc:
+            raise LockFileError(self.path, exc.strerror or str(exc))
         try:
             yield self
         finally:

@@ -17,6 +17,7 @@ import time
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.file_tail import read_tail
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import nul_problem
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import (
     ABSENT,
     CREATE,
@@ -41,10 +42,15 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.drift imp
     masked_spec,
     spec_digest,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, LockTimeoutError
+from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import (
+    ContainerLock,
+    LockFileError,
+    LockTimeoutError,
+)
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import (
     ContainerRecord,
     read_record,
+    record_problem,
     remove_record,
     write_record,
 )
@@ -65,6 +71,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import 
 STATE_ALIASES = {"started": RUNNING}
 KILL_WAIT_SECONDS = 10.0  # after SIGKILL to every process, the container is stopped within this
 LOG_TAIL_BYTES = 2000
+# Upper bounds of the waits (the lock wait of the next task on the id adds up from stop_timeout).
+MAX_SECONDS = {"stop_timeout": 3600, "wait_started": 600}
 _FIRST_POLL = 0.02
 _MAX_POLL = 0.5
 
@@ -98,6 +106,9 @@ class ContainerParams:
     @classmethod
     def from_options(cls, options: t.Mapping[str, t.Any]) -> "ContainerParams":
         """Validated parameters from the module's options; ContainerTaskError names a bad one."""
+        problem = nul_problem(options)
+        if problem:
+            raise ContainerTaskError(problem)
         try:
             container_id = validate_container_id(options["id"])
         except InvalidContainerIdError as exc:
@@ -113,6 +124,10 @@ class ContainerParams:
         for name in ("stop_timeout", "wait_started", "preserve_fds"):
             if (options.get(name) or 0) < 0:
                 raise ContainerTaskError("%s: must not be negative, got %s" % (name, options[name]))
+        for name, highest in MAX_SECONDS.items():
+            if not (options.get(name) or 0) <= highest:  # also refuses NaN
+                raise ContainerTaskError("%s: %s seconds is more than the %d allowed; give at most %d"
+                                         % (name, options[name], highest, highest))
         log_path = options.get("log_path")
         if log_path and not os.path.isdir(os.path.dirname(os.path.abspath(log_path))):
             raise ContainerTaskError("log_path: directory %s does not exist; create it first" % os.path.dirname(log_path))
@@ -196,16 +211,25 @@ class ContainerManager:
                 "id: container %s stayed locked by another task for %.0f seconds (%s)"
                 % (self.params.id, lock_timeout, self.lock.path)
             )
+        except LockFileError as exc:
+            raise ContainerTaskError("root: cannot make the container's lock file %s: %s; give a root directory this "
+                                     "task can write to" % (self.lock.path, exc.reason))
 
     def _converge(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
         current = self._find()
         status = current.status if current else ABSENT
         drift = self._drift(current, spec) if spec is not None else Drift()
         actions = plan(status, self.params.state, drift.kind, self.params.restart, self.params.recreate)
+        if CREATE in actions:  # before the first action: a recreate must not delete, then fail to create
+            problem = create_problem(self.params, spec or {})
+            if problem:
+                raise ContainerTaskError(problem, actions=[])
         if not self.check_mode:
             for action in actions:
                 self._execute(action)
         final = current if self.check_mode else self._find()
+        if final is None:
+            self.lock.discard()  # no container: no lock file left behind
         return self._result(current, final, actions, drift)
 
     # -- reading ----------------------------------------------------------
@@ -333,7 +357,9 @@ class ContainerManager:
                 self.runc.delete(self.params.id, DeleteOptions(force=True))
         except RuncError as exc:
             self.warnings.append("could not delete the failed container %s: %s" % (self.params.id, exc))
+            return
         remove_record(self.params.root, self.params.id)
+        self.lock.discard()
 
     def _require_declared(self) -> _Declared:
         if self._declared is None:  # _drift always runs before an action that needs the spec
@@ -372,6 +398,20 @@ class ContainerManager:
         if drift.fields:
             before["spec"], after["spec"] = drift.spec_diff()
         return {"before": before, "after": after}
+
+
+def create_problem(params: ContainerParams, spec: t.Mapping[str, t.Any]) -> t.Optional[str]:
+    """What would make a create fail after the container was (re)made or an old one deleted, or None."""
+    root_path = (spec.get("root") or {}).get("path") if isinstance(spec.get("root"), dict) else None
+    rootfs = os.path.join(params.bundle or "", root_path) if isinstance(root_path, str) and root_path else None
+    if rootfs is not None and not os.path.isdir(rootfs):
+        return ("bundle: the root filesystem %s (root.path in %s/config.json) does not exist or is not a directory; "
+                "unpack it first" % (rootfs, params.bundle))
+    if params.log_path and os.path.lexists(params.log_path) and not os.path.isfile(params.log_path):
+        return "log_path: %s exists and is not a regular file; give a file path" % params.log_path
+    if params.pid_file and not os.path.isdir(os.path.dirname(os.path.abspath(params.pid_file))):
+        return "pid_file: directory %s does not exist; create it first" % os.path.dirname(params.pid_file)
+    return record_problem(params.root, params.id)
 
 
 def load_spec_or_fail(bundle: t.Optional[str]) -> t.Dict[str, t.Any]:

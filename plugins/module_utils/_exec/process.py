@@ -17,6 +17,7 @@ import re
 import shlex
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import nul_problem
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import MASK
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 
@@ -102,13 +103,25 @@ def normalize_capability(name: str) -> str:
 
 
 def env_pairs(env: t.Optional[t.Mapping[str, t.Any]]) -> t.Tuple[t.Tuple[str, str], ...]:
+    """Names checked; values must be strings: YAML reads ``true``, ``1`` or an empty value as
+    another type, which would be written differently from what was meant (``True``, ``None``)."""
     pairs = []
     for name, value in (env or {}).items():
         if not _ENV_NAME.match(str(name)):
             # Only the name is shown: the value is a secret.
             raise ExecInputError("env: %r is not a valid variable name (it must be non-empty, without '=')" % name)
-        pairs.append((str(name), "" if value is None else str(value)))
+        if not isinstance(value, str):
+            raise ExecInputError("env: the value of %s must be a string, not %s; quote it in YAML (e.g. '1', 'true' "
+                                 "or '' for an empty value)" % (name, _type_name(value)))
+        pairs.append((str(name), value))
     return tuple(pairs)
+
+
+def _type_name(value: t.Any) -> str:
+    if value is None:
+        return "null (an empty YAML value)"
+    return "a %s" % ("boolean" if isinstance(value, bool) else "number" if isinstance(value, (int, float))
+                     else type(value).__name__)
 
 
 def additional_gid_list(gids: t.Optional[t.Sequence[t.Any]]) -> t.Optional[t.Tuple[int, ...]]:
@@ -130,6 +143,9 @@ def stdin_bytes(stdin: t.Optional[str], add_newline: bool) -> t.Optional[bytes]:
 
 def request_from_params(params: t.Mapping[str, t.Any]) -> ExecRequest:
     """The request for the module's params; raises ExecInputError (or InvalidContainerIdError)."""
+    problem = nul_problem(params)
+    if problem:
+        raise ExecInputError(problem)
     uid, gid = parse_user(params.get("user"))
     timeout = params.get("timeout")
     if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:

@@ -34,9 +34,11 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation imp
     SpecInputError,
     check_bundle,
     check_rlimits,
-    check_rootfs,
     options_from_params,
+    rootfs_missing,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.structure import structure_problem
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import nul_problem
 
 
 def _has_changes(attributes: FileAttributes) -> bool:
@@ -68,12 +70,22 @@ def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
     Every option is checked before ``make_runc`` looks for runc.
     """
     warnings: t.List[str] = []
+    problem = nul_problem(params)
+    if problem:
+        raise SpecInputError(problem)
     options = options_from_params(params)
     wanted_attributes = attributes_from_params(params)
     bundle = check_bundle(params.get("bundle"))
-    check_rootfs(bundle, options.root_path)
+    rootfs_problem = rootfs_missing(bundle, options.root_path)
+    if rootfs_problem and not check_mode:
+        raise SpecInputError(rootfs_problem)
+    if rootfs_problem:  # an earlier task of the play (skipped in check mode) may unpack it
+        warnings.append(rootfs_problem + " (check mode: the spec is shown as it would be written)")
     default = make_runc().default_spec(rootless=bool(params.get("rootless_spec")))
     spec = build_spec(default, options)
+    problem = structure_problem(spec)
+    if problem:
+        raise SpecInputError(problem)
     check_rlimits(spec)
 
     path = os.path.join(bundle, CONFIG_NAME)

@@ -130,7 +130,7 @@ def test_command_timeout_must_be_positive(make_module: MakeModule, capsys: Captu
                                           timeout: float) -> None:
     module = make_module({"executable": str(fake_runc), "command_timeout": timeout})
     result = failure(capsys, lambda: runc_from_module(module))
-    assert result["msg"].startswith("command_timeout must be a positive number of seconds")
+    assert result["msg"].startswith("command_timeout must be a number of seconds above 0 and at most 86400")
 
 
 def test_fail_with_runc_error_keeps_everything(make_module: MakeModule, capsys: Capture, fake_runc: Path) -> None:
