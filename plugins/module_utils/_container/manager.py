@@ -198,7 +198,7 @@ class ContainerManager:
     # -- entry point ------------------------------------------------------
 
     def run(self) -> t.Dict[str, t.Any]:
-        spec = load_spec_or_fail(self.params.bundle) if self.params.state != ABSENT else None
+        spec = self._declared_spec() if self.params.state != ABSENT else None
         if self.check_mode:
             return self._converge(spec)
         # Long enough for a task ahead of us that stops a container and runs a few commands.
@@ -214,6 +214,17 @@ class ContainerManager:
         except LockFileError as exc:
             raise ContainerTaskError("root: cannot make the container's lock file %s: %s; give a root directory this "
                                      "task can write to" % (self.lock.path, exc.reason))
+
+    def _declared_spec(self) -> t.Dict[str, t.Any]:
+        """The bundle's spec; in check mode a missing or unusable bundle is a warning (an earlier task
+        of the play, which check mode skipped, may write it) and the container is planned as declared."""
+        try:
+            return load_spec(self.params.bundle or "")
+        except BundleError as exc:
+            if not self.check_mode:
+                raise ContainerTaskError(str(exc))
+            self.warnings.append("%s (check mode: an earlier task may write it; planned as if it were there)" % exc)
+            return {}
 
     def _converge(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
         current = self._find()
@@ -235,6 +246,8 @@ class ContainerManager:
     # -- reading ----------------------------------------------------------
 
     def _find(self) -> t.Optional[ContainerState]:
+        if not os.path.isdir(self.params.root):
+            return None  # no container without a root; and runc 1.1 would create the root to say so
         try:
             return self.runc.find(self.params.id)
         except RuncError as exc:
@@ -412,13 +425,6 @@ def create_problem(params: ContainerParams, spec: t.Mapping[str, t.Any]) -> t.Op
     if params.pid_file and not os.path.isdir(os.path.dirname(os.path.abspath(params.pid_file))):
         return "pid_file: directory %s does not exist; create it first" % os.path.dirname(params.pid_file)
     return record_problem(params.root, params.id)
-
-
-def load_spec_or_fail(bundle: t.Optional[str]) -> t.Dict[str, t.Any]:
-    try:
-        return load_spec(bundle or "")
-    except BundleError as exc:
-        raise ContainerTaskError(str(exc))
 
 
 def manage_container(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],

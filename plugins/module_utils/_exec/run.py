@@ -107,7 +107,8 @@ class ExecRun:
 
     def run(self) -> ExecOutcome:
         request = self.request
-        state = self.runc.find(request.container_id)
+        # No container without a state root (and runc 1.1 would create the root to say so).
+        state = self.runc.find(request.container_id) if os.path.isdir(state_root(self.runc)) else None
         blocker = _blocker(self.runc, request.container_id, state)
         dry_run = self.check_mode and not request.run_in_check_mode
         if blocker is not None:

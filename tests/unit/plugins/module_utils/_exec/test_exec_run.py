@@ -43,6 +43,7 @@ def with_state(runner: t.Any, bundle: Path) -> t.Callable[[str], None]:
 
 @pytest.fixture
 def runc(runner: t.Any, tmp_path: Path) -> Runc:
+    (tmp_path / "root").mkdir()
     return Runc(GlobalOptions(root=str(tmp_path / "root")), runner=runner)
 
 
@@ -233,3 +234,10 @@ def test_timeout_after_the_process_exited_says_its_output_stayed_open(runc: Runc
     assert outcome.result["msg"].startswith("the command's process exited, but its stdout or stderr stayed open "
                                             "until the timeout of 8.0 seconds")
     assert outcome.result["msg"].endswith("its processes in the container were killed (host pids 782)")
+
+
+def test_no_state_root_means_no_container_and_no_runc_call(runner: t.Any, tmp_path: Path) -> None:
+    runc = Runc(GlobalOptions(root=str(tmp_path / "missing")), runner=runner)
+    outcome = run_exec(runc, request(), check_mode=True)
+    assert outcome.result.get("skipped") and "does not exist under root" in outcome.result["msg"]
+    assert runner.calls == [] and not (tmp_path / "missing").exists()
