@@ -18,7 +18,10 @@ description:
     C(core-*.img) and runc's C(descriptors.json); a pre-dump has C(inventory.img) and C(pagemap-*.img) but no
     C(pstree.img). Image files left by a failed dump are removed, so they never look complete.
   - When runc or CRIU fails, the error carries the tail of CRIU's own log (C(dump.log) or C(restore.log) in the
-    work directory) and the likely cause in plain words.
+    work directory) and the likely cause in plain words, read from CRIU's error lines first.
+  - The task holds the container's lock (the one M(ocitools.runc.runc_container) takes, C(<root>/<id>@ocitools.lock))
+    from reading the container to the end of the dump or restore, so tasks on one id take turns: a second
+    checkpoint of the same container waits, then finds the complete checkpoint and changes nothing.
   - CRIU cannot dump a container whose stdin, stdout or stderr is a regular file on the host; run containers to
     be checkpointed with stdio on C(/dev/null), a pipe or a terminal.
 author:

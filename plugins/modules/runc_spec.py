@@ -27,7 +27,9 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Builds the spec and reports whether the file would change. Creates no directory and writes no file.
+    description:
+      - Builds the spec and reports whether the file would change. Creates no directory and writes no file.
+      - A missing O(rootfs) (an earlier task would unpack it) gives a warning instead of failing the task.
   diff_mode:
     support: full
     description: The changed C(config.json) fields by dotted path, and the changed mode, owner and group. Env values are masked.
@@ -43,7 +45,7 @@ options:
   rootfs:
     description:
       - The container's root filesystem (C(root.path)), relative to O(bundle) or absolute.
-      - It must exist as a directory. The task fails, naming this option, when it does not.
+      - It must exist as a directory. The task fails, naming this option, when it does not (in check mode, a warning).
     type: str
     default: rootfs
   readonly_rootfs:
