@@ -25,6 +25,8 @@ import os
 import stat
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.no_follow import chmod_directory
+
 INVENTORY = "inventory.img"
 PSTREE = "pstree.img"
 DESCRIPTORS = "descriptors.json"
@@ -109,14 +111,6 @@ def regular_files(path: str) -> t.List[str]:
         return []
 
 
-def _chmod_no_follow(path: str, mode: int) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    try:
-        os.fchmod(fd, mode)
-    finally:
-        os.close(fd)
-
-
 def prepare_image_dir(path: str) -> bool:
     """Create ``path`` (mode 0700: it will hold process memory) or tighten an existing one.
 
@@ -127,10 +121,10 @@ def prepare_image_dir(path: str) -> bool:
         mode = stat.S_IMODE(os.lstat(path).st_mode)
     except FileNotFoundError:
         os.makedirs(path, IMAGE_DIR_MODE)
-        _chmod_no_follow(path, IMAGE_DIR_MODE)  # makedirs' mode is masked by the umask
+        chmod_directory(path, IMAGE_DIR_MODE)  # makedirs' mode is masked by the umask
         return True
     if mode != IMAGE_DIR_MODE:
-        _chmod_no_follow(path, IMAGE_DIR_MODE)
+        chmod_directory(path, IMAGE_DIR_MODE)
         return True
     return False
 

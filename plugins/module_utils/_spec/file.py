@@ -20,6 +20,7 @@ import stat
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.atomic_file import write_atomically
+from ansible_collections.ocitools.runc.plugins.module_utils._common.no_follow import chmod_directory
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import SpecInputError
 
 CONFIG_NAME = "config.json"
@@ -165,14 +166,6 @@ def bundle_mode_change(bundle: str, has_env: bool) -> t.Optional[t.Tuple[int, in
     except FileNotFoundError:
         return None
     return (mode, mode & ~_OTHERS) if mode & _OTHERS else None
-
-
-def restrict_bundle(bundle: str, mode: int) -> None:
-    fd = os.open(bundle, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    try:
-        os.fchmod(fd, mode)
-    finally:
-        os.close(fd)
 
 
 def ensure_bundle(bundle: str) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.no_follow import chmod_directory
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import nul_problem
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.builder import build_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.diff import masked_spec, spec_diff
@@ -26,7 +28,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import (
     is_unreadable,
     read_spec,
     render_spec,
-    restrict_bundle,
     set_attributes,
     write_spec_file,
 )
@@ -38,7 +39,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation imp
     rootfs_missing,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.structure import structure_problem
-from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import nul_problem
 
 
 def _has_changes(attributes: FileAttributes) -> bool:
@@ -50,7 +50,7 @@ def _write(bundle: str, path: str, data: t.Optional[bytes], attributes: FileAttr
     """Write ``data`` (None: only set ``attributes`` on the existing file); tighten the bundle's mode."""
     try:
         if bundle_mode is not None:
-            restrict_bundle(bundle, bundle_mode)
+            chmod_directory(bundle, bundle_mode)
         if data is None and not _has_changes(attributes):
             return
         if data is None:
