@@ -240,3 +240,17 @@ def test_runc_log_symlink_is_refused_and_a_new_one_is_private(ansible: t.Any, ru
     fresh = tmp_path / "fresh.log"
     assert ansible.module("runc_info", {"root": str(runc_root), "log": str(fresh)}).status == "ok"
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("module, args, starts", [
+    ("runc_spec", {"bundle": "/tmp/" + "b" * 256, "args": ["true"]}, "bundle: a file name in it is 256 bytes long"),
+    ("runc_container", {"id": PREFIX + "c", "bundle": "/tmp/x", "log_path": "/tmp/" + "l" * 300},
+     "log_path: a file name in it is 300 bytes long"),
+    ("runc_checkpoint", {"id": PREFIX + "c", "image_path": "/tmp/" + "i" * 256},
+     "image_path: a file name in it is 256 bytes long"),
+    ("runc_info", {"root": "/" + "/".join(["r" * 200] * 21)}, "root: the path is 4221 bytes long"),
+])
+def test_over_long_paths_are_named(ansible: t.Any, runc_root: Path, module: str, args: t.Dict[str, t.Any],
+                                   starts: str) -> None:
+    clean_failure(ansible.module_run(module, dict({"root": str(runc_root)}, **args)), starts)
+    assert files_under(runc_root) == []

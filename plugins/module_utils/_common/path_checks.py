@@ -19,6 +19,8 @@ PSEUDO_FILESYSTEMS = frozenset((
     "pstore", "efivarfs", "binfmt_misc", "fusectl", "mqueue",
 ))
 MOUNTINFO = "/proc/self/mountinfo"
+NAME_MAX = 255  # bytes in one file name
+PATH_MAX = 4096  # bytes in a path, with its final NUL
 
 
 def nul_option(value: t.Any, option: str = "") -> t.Optional[str]:
@@ -82,12 +84,26 @@ def _nearest_existing(path: str) -> str:
     return current
 
 
+def length_problem(option: str, path: str) -> t.Optional[str]:
+    """Why ``path`` is too long for Linux (a name over NAME_MAX or the whole over PATH_MAX bytes), or None."""
+    encoded = path.encode("utf-8", errors="surrogateescape")
+    longest = max((len(part) for part in encoded.split(b"/")), default=0)
+    if longest > NAME_MAX:
+        return "%s: a file name in it is %d bytes long; at most %d are allowed" % (option, longest, NAME_MAX)
+    if len(encoded) >= PATH_MAX:
+        return "%s: the path is %d bytes long; at most %d are allowed" % (option, len(encoded), PATH_MAX - 1)
+    return None
+
+
 def directory_problem(option: str, path: str, what: str = "a directory", mountinfo: str = MOUNTINFO) -> t.Optional[str]:
     """Why ``path`` cannot be (or become) a usable directory of ours, or None.
 
     It must be a directory, or missing with a directory as its nearest existing ancestor,
     and not on a pseudo file system such as /proc or /sys.
     """
+    too_long = length_problem(option, path)
+    if too_long:
+        return too_long
     if os.path.lexists(path) and not os.path.isdir(path):
         return "%s: %s exists and is not a directory; give %s" % (option, path, what)
     existing = _nearest_existing(path)

@@ -17,7 +17,7 @@ import time
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.file_tail import read_tail
-from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import nul_problem
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import length_problem, nul_problem
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import (
     ABSENT,
     CREATE,
@@ -129,6 +129,10 @@ class ContainerParams:
                 raise ContainerTaskError("%s: %s seconds is more than the %d allowed; give at most %d"
                                          % (name, options[name], highest, highest))
         log_path = options.get("log_path")
+        for name in ("bundle", "log_path", "pid_file"):
+            problem = length_problem(name, options.get(name) or "")
+            if problem:
+                raise ContainerTaskError(problem)
         if log_path and not os.path.isdir(os.path.dirname(os.path.abspath(log_path))):
             raise ContainerTaskError("log_path: directory %s does not exist; create it first" % os.path.dirname(log_path))
         if log_path and os.path.islink(log_path):

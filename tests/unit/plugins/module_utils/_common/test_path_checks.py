@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import (
     directory_problem,
     filesystem_type,
+    length_problem,
     nul_option,
     nul_problem,
 )
@@ -57,3 +58,17 @@ def test_directory_problem(tmp_path: Path) -> None:
     assert str(directory_problem("root", str(tmp_path / "file" / "x"))).startswith("root: %s cannot be created: %s is not" % (tmp_path / "file" / "x", tmp_path / "file"))
     assert str(directory_problem("root", "/proc/ocitools-root")).startswith("root: /proc/ocitools-root is on a proc file system")
     assert str(directory_problem("root", "/sys/fs")).startswith("root: /sys/fs is on a sysfs file system")
+
+
+@pytest.mark.parametrize("path, starts", [
+    ("/tmp/" + "a" * 256, "bundle: a file name in it is 256 bytes long; at most 255"),
+    ("/tmp/" + "\u00e9" * 128, "bundle: a file name in it is 256 bytes long"),
+    ("/" + "/".join(["a" * 200] * 21), "bundle: the path is 4221 bytes long; at most 4095"),
+])
+def test_length_problem(path: str, starts: str) -> None:
+    assert str(length_problem("bundle", path)).startswith(starts)
+    assert str(directory_problem("bundle", path)).startswith(starts)
+
+
+def test_length_of_ordinary_paths_is_fine() -> None:
+    assert length_problem("bundle", "/tmp/" + "a" * 255) is None and length_problem("bundle", "") is None
