@@ -158,7 +158,8 @@ class CheckpointManager:
                                   "task can write to" % (lock.path, exc.reason))
 
     def _run(self) -> t.Dict[str, t.Any]:
-        before = self.runc.find(self.container_id)
+        # No container without a state root (and runc 1.1 would create the root to say so).
+        before = self.runc.find(self.container_id) if os.path.isdir(self.root) else None
         images = self._inspect(self.image_path)
         if self.params["state"] == STATE_CHECKPOINTED:
             plan = self._plan_checkpoint(before, images)

@@ -56,6 +56,7 @@ class Host:
         self.images = tmp_path / "images"
         self.bundle = tmp_path / "bundle"
         _fill(self.bundle, ["config.json"])
+        (tmp_path / "runc-root").mkdir()
 
     def running(self) -> None:
         self.runner.respond(stdout=self.recorded("state-running.json"))
