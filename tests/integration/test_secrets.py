@@ -80,3 +80,19 @@ def test_the_marker_is_only_where_the_user_put_it(ansible: t.Any, busybox_rootfs
     assert stat.S_IMODE(images.stat().st_mode) == 0o700
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     print("marker found in %d files, all allowed: %s" % (len(written), sorted(os.path.relpath(p, tmp_path) for p in written)))
+
+
+def test_an_existing_bundle_given_env_loses_others_permissions(ansible: t.Any, busybox_rootfs: Path,
+                                                              tmp_path: Path) -> None:
+    bundle = tmp_path / "shared-bundle"
+    bundle.mkdir()
+    bundle.chmod(0o755)
+    args = {"bundle": str(bundle), "rootfs": str(busybox_rootfs), "args": ["true"], "env": {"TOKEN": "i10-x"}}
+    first = ansible.module("runc_spec", args, diff=True)
+    assert first.changed and first.result["diff"]["after"]["bundle_mode"] == "0750", first.result["diff"]
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o750
+    assert stat.S_IMODE((bundle / "config.json").stat().st_mode) == 0o600
+    assert not ansible.module("runc_spec", args).changed
+    loose = ansible.module("runc_spec", dict(args, mode="0644"))
+    assert loose.changed and stat.S_IMODE((bundle / "config.json").stat().st_mode) == 0o644
+    assert any(w.startswith("mode: 0644 lets other users read") for w in loose.result.get("warnings", [])), loose.result
