@@ -222,7 +222,7 @@ options:
     description:
       - The permissions of C(config.json), in octal. Quote it, V('0644'), so that YAML keeps it octal.
       - The default keeps the file private to its owner, since it holds the O(env) values. runc needs no
-        more: it reads C(config.json) as the user it runs as. A mode that lets others read the file while
+        more, since it reads C(config.json) as the user it runs as. A mode that lets others read the file while
         O(env) is set is written, with a warning.
     type: raw
     default: '0600'

@@ -83,7 +83,7 @@ def test_the_marker_is_only_where_the_user_put_it(ansible: t.Any, busybox_rootfs
 
 
 def test_an_existing_bundle_given_env_loses_others_permissions(ansible: t.Any, busybox_rootfs: Path,
-                                                              tmp_path: Path) -> None:
+                                                               tmp_path: Path) -> None:
     bundle = tmp_path / "shared-bundle"
     bundle.mkdir()
     bundle.chmod(0o755)

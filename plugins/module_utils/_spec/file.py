@@ -20,7 +20,6 @@ import stat
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.atomic_file import write_atomically
-from ansible_collections.ocitools.runc.plugins.module_utils._common.no_follow import chmod_directory
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import SpecInputError
 
 CONFIG_NAME = "config.json"

@@ -55,7 +55,9 @@ def test_directory_problem(tmp_path: Path) -> None:
     assert directory_problem("root", str(tmp_path)) is None
     assert directory_problem("root", str(tmp_path / "new" / "deeper")) is None
     assert str(directory_problem("root", str(tmp_path / "file"))).startswith("root: %s exists and is not a directory" % (tmp_path / "file"))
-    assert str(directory_problem("root", str(tmp_path / "file" / "x"))).startswith("root: %s cannot be created: %s is not" % (tmp_path / "file" / "x", tmp_path / "file"))
+    under_file = tmp_path / "file" / "x"
+    assert str(directory_problem("root", str(under_file))).startswith("root: %s cannot be created: %s is not" % (
+        under_file, tmp_path / "file"))
     assert str(directory_problem("root", "/proc/ocitools-root")).startswith("root: /proc/ocitools-root is on a proc file system")
     assert str(directory_problem("root", "/sys/fs")).startswith("root: /sys/fs is on a sysfs file system")
 
