@@ -41,13 +41,16 @@ def files_under(path: Path) -> t.List[str]:
 
 # -- root ------------------------------------------------------------------
 
-@pytest.mark.parametrize("module, args", [
-    ("runc_container", {"id": PREFIX + "c", "state": "absent"}),
-    ("runc_container", {"id": PREFIX + "c", "state": "running", "bundle": "/nonexistent-bundle"}),
-    ("runc_info", {}),
-    ("runc_exec", {"id": PREFIX + "c", "argv": ["true"]}),
+ABSENT = ("runc_container", {"id": PREFIX + "c", "state": "absent"})
+RUNNING = ("runc_container", {"id": PREFIX + "c", "state": "running", "bundle": "/nonexistent-bundle"})
+INFO = ("runc_info", {})
+EXEC = ("runc_exec", {"id": PREFIX + "c", "argv": ["true"]})
+
+
+@pytest.mark.parametrize("module, args, where", [  # each module, each kind of root (not every pair: time)
+    ABSENT + ("proc",), RUNNING + ("file",), INFO + ("file",), INFO + ("proc",), EXEC + ("under-file",),
+    RUNNING + ("under-file",),
 ])
-@pytest.mark.parametrize("where", ["proc", "file", "under-file"])
 def test_unusable_root_is_named(ansible: t.Any, tmp_path: Path, module: str, args: t.Dict[str, t.Any],
                                 where: str) -> None:
     regular = tmp_path / "regular"
