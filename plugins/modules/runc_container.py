@@ -200,45 +200,26 @@ drift:
       sample: [process.args]
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import ContainerTaskError, manage_container
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    fail_with_error,
-    runc_argument_spec,
-    runc_from_module,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
+from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import manage_container
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec=runc_argument_spec(
-            id=dict(type="str", required=True),
-            bundle=dict(type="path"),
-            state=dict(type="str", default="running", choices=["absent", "created", "running", "started", "paused", "stopped"]),
-            restart=dict(type="bool", default=False),
-            recreate=dict(type="bool", default=False),
-            stop_signal=dict(type="str", default="SIGTERM"),
-            stop_timeout=dict(type="int", default=10),
-            wait_started=dict(type="float", default=1.0),
-            log_path=dict(type="path"),
-            pid_file=dict(type="path"),
-            no_pivot=dict(type="bool", default=False),
-            no_new_keyring=dict(type="bool", default=False),
-            preserve_fds=dict(type="int", default=0),
-        ),
-        supports_check_mode=True,
-    )
-    try:
-        result = manage_container(module.params, lambda: runc_from_module(module), module.check_mode, module._diff)
-        for warning in result.pop("warnings"):
-            module.warn(warning)
-        module.exit_json(**result)
-    except ContainerTaskError as exc:
-        module.fail_json(msg=exc.msg, **exc.details)
-    except RuncError as exc:
-        fail_with_error(module, exc)
+    run_task(dict(
+        id=dict(type="str", required=True),
+        bundle=dict(type="path"),
+        state=dict(type="str", default="running", choices=["absent", "created", "running", "started", "paused", "stopped"]),
+        restart=dict(type="bool", default=False),
+        recreate=dict(type="bool", default=False),
+        stop_signal=dict(type="str", default="SIGTERM"),
+        stop_timeout=dict(type="int", default=10),
+        wait_started=dict(type="float", default=1.0),
+        log_path=dict(type="path"),
+        pid_file=dict(type="path"),
+        no_pivot=dict(type="bool", default=False),
+        no_new_keyring=dict(type="bool", default=False),
+        preserve_fds=dict(type="int", default=0),
+    ), manage_container)
 
 
 if __name__ == "__main__":

@@ -16,21 +16,14 @@ import os
 import time
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
+
 LOCK_SUFFIX = "@ocitools.lock"
 _POLL_SECONDS = 0.05
 
 
 class LockTimeoutError(Exception):
     """Another task held the container's lock for longer than we were willing to wait."""
-
-
-class LockFileError(Exception):
-    """The lock file (or the root directory holding it) cannot be made; ``reason`` says why."""
-
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__("%s: %s" % (path, reason))
-        self.path = path
-        self.reason = reason
 
 
 def lock_path(root: str, container_id: str) -> str:
@@ -67,6 +60,8 @@ class ContainerLock:
     """Exclusive lock of one container id; ``discard()`` removes the file on release."""
 
     def __init__(self, root: str, container_id: str) -> None:
+        self.root = root
+        self.container_id = container_id
         self.path = lock_path(root, container_id)
         self._discard = False
 
@@ -76,11 +71,8 @@ class ContainerLock:
 
     @contextlib.contextmanager
     def held(self, timeout: float) -> t.Iterator["ContainerLock"]:
-        try:
-            os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
-            handle = _acquire(self.path, time.monotonic() + timeout)
-        except OSError as exc:
-            raise LockFileError(self.path, exc.strerror or str(exc))
+        os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
+        handle = _acquire(self.path, time.monotonic() + timeout)
         try:
             yield self
         finally:
@@ -88,3 +80,20 @@ class ContainerLock:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self.path)
             os.close(handle)
+
+
+@contextlib.contextmanager
+def held_by_task(lock: ContainerLock, timeout: float, error: t.Type[TaskError] = TaskError) -> t.Iterator[ContainerLock]:
+    """``lock.held(timeout)`` for a task (runc_container, runc_checkpoint): a wait that times out, or a root
+    where the lock file or the container's record cannot be made, fails the task as ``error``."""
+    try:
+        with lock.held(timeout):
+            yield lock
+    except LockTimeoutError:
+        raise error("id: container %s stayed locked by another task for %.0f seconds (%s)"
+                    % (lock.container_id, timeout, lock.path))
+    except OSError as exc:
+        if exc.filename is None or not str(exc.filename).startswith(lock.root):
+            raise
+        raise error("root: cannot use %s for the container's lock and record: %s; root must be a directory the task's "
+                    "user can write (runc's state root)" % (exc.filename, exc.strerror or exc), path=exc.filename)

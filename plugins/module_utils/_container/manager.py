@@ -16,8 +16,11 @@ import secrets
 import time
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
+from ansible_collections.ocitools.runc.plugins.module_utils._common.difference import Difference
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._common.file_tail import read_tail
-from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import length_problem, nul_problem
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import length_problem
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import (
     ABSENT,
     CREATE,
@@ -34,19 +37,13 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.planner i
     plan,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import (
-    BundleError,
     Drift,
     classify,
     live_resources,
-    load_spec,
     masked_spec,
     spec_digest,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import (
-    ContainerLock,
-    LockFileError,
-    LockTimeoutError,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, held_by_task
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import (
     ContainerRecord,
     read_record,
@@ -58,7 +55,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    default_root,
+    state_root,
     CreateOptions,
     DeleteOptions,
     KillOptions,
@@ -77,13 +74,8 @@ _FIRST_POLL = 0.02
 _MAX_POLL = 0.5
 
 
-class ContainerTaskError(Exception):
-    """The task fails: ``msg`` names the option or the step, ``details`` go into the result."""
-
-    def __init__(self, msg: str, **details: t.Any) -> None:
-        super().__init__(msg)
-        self.msg = msg
-        self.details = details
+class ContainerTaskError(TaskError):
+    """A runc_container task fails (``msg`` names the option or the step)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -106,9 +98,6 @@ class ContainerParams:
     @classmethod
     def from_options(cls, options: t.Mapping[str, t.Any]) -> "ContainerParams":
         """Validated parameters from the module's options; ContainerTaskError names a bad one."""
-        problem = nul_problem(options)
-        if problem:
-            raise ContainerTaskError(problem)
         try:
             container_id = validate_container_id(options["id"])
         except InvalidContainerIdError as exc:
@@ -140,7 +129,7 @@ class ContainerParams:
                                      "one (it could aim root's writes at any file); give the real file" % log_path)
         return cls(
             id=container_id, state=state, bundle=os.path.realpath(bundle) if bundle else None,
-            root=options.get("root") or default_root(), restart=bool(options.get("restart")),
+            root=state_root(options.get("root")), restart=bool(options.get("restart")),
             recreate=bool(options.get("recreate")), stop_signal=stop_signal,
             stop_timeout=options.get("stop_timeout", 10), wait_started=options.get("wait_started", 1.0),
             log_path=log_path, pid_file=options.get("pid_file"), no_pivot=bool(options.get("no_pivot")),
@@ -189,11 +178,10 @@ def _about_log(log_path: t.Optional[str], log_tail: str) -> str:
 class ContainerManager:
     """Brings one container to the declared state; ``run()`` returns the module result."""
 
-    def __init__(self, runc: Runc, params: ContainerParams, check_mode: bool = False, diff: bool = False) -> None:
+    def __init__(self, runc: Runc, params: ContainerParams, check_mode: bool = False) -> None:
         self.runc = runc
         self.params = params
         self.check_mode = check_mode
-        self.diff = diff
         self.lock = ContainerLock(params.root, params.id)
         self.warnings: t.List[str] = []
         self.done: t.List[str] = []
@@ -207,26 +195,17 @@ class ContainerManager:
             return self._converge(spec)
         # Long enough for a task ahead of us that stops a container and runs a few commands.
         lock_timeout = self.params.stop_timeout + KILL_WAIT_SECONDS + 4 * self.runc.timeout
-        try:
-            with self.lock.held(lock_timeout):
-                return self._converge(spec)
-        except LockTimeoutError:
-            raise ContainerTaskError(
-                "id: container %s stayed locked by another task for %.0f seconds (%s)"
-                % (self.params.id, lock_timeout, self.lock.path)
-            )
-        except LockFileError as exc:
-            raise ContainerTaskError("root: cannot make the container's lock file %s: %s; give a root directory this "
-                                     "task can write to" % (self.lock.path, exc.reason))
+        with held_by_task(self.lock, lock_timeout, ContainerTaskError):
+            return self._converge(spec)
 
     def _declared_spec(self) -> t.Dict[str, t.Any]:
         """The bundle's spec; in check mode a missing or unusable bundle is a warning (an earlier task
         of the play, which check mode skipped, may write it) and the container is planned as declared."""
         try:
-            return load_spec(self.params.bundle or "")
-        except BundleError as exc:
+            return read_config(self.params.bundle or "")
+        except ConfigError as exc:
             if not self.check_mode:
-                raise ContainerTaskError(str(exc))
+                raise
             self.warnings.append("%s (check mode: an earlier task may write it; planned as if it were there)" % exc)
             return {}
 
@@ -392,29 +371,23 @@ class ContainerManager:
 
     def _result(self, current: t.Optional[ContainerState], final: t.Optional[ContainerState],
                 actions: t.List[str], drift: Drift) -> t.Dict[str, t.Any]:
-        result: t.Dict[str, t.Any] = {
+        return {
             "changed": bool(actions),
             "actions": actions,
             "container": final.to_dict() if final else {},
             "drift": drift.to_dict(),
             "warnings": self.warnings,
+            "diff": self._difference(current, drift).to_dict(),
         }
-        if self.diff:
-            result["diff"] = self._diff(current, drift)
-        return result
 
-    def _diff(self, current: t.Optional[ContainerState], drift: Drift) -> t.Dict[str, t.Any]:
-        before: t.Dict[str, t.Any] = {
-            "status": current.status if current else ABSENT,
-            "bundle": current.bundle if current else None,
-        }
-        after: t.Dict[str, t.Any] = {
-            "status": self.params.state,
-            "bundle": self.params.bundle if self.params.state != ABSENT else None,
-        }
+    def _difference(self, current: t.Optional[ContainerState], drift: Drift) -> Difference:
+        difference = Difference()
+        difference.add("status", current.status if current else ABSENT, self.params.state)
+        difference.add("bundle", current.bundle if current else None,
+                       self.params.bundle if self.params.state != ABSENT else None)
         if drift.fields:
-            before["spec"], after["spec"] = drift.spec_diff()
-        return {"before": before, "after": after}
+            difference.add("spec", *drift.spec_diff())
+        return difference
 
 
 def create_problem(params: ContainerParams, spec: t.Mapping[str, t.Any]) -> t.Optional[str]:
@@ -433,9 +406,9 @@ def create_problem(params: ContainerParams, spec: t.Mapping[str, t.Any]) -> t.Op
 
 def manage_container(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
                      check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
-    """The module's one call: the result dict, or ContainerTaskError for fail_json.
+    """The module's one call: the result dict, or ContainerTaskError (a TaskError).
 
     The options are validated (the id first) before ``make_runc`` looks for runc.
     """
     params = ContainerParams.from_options(options)
-    return ContainerManager(make_runc(), params, check_mode=check_mode, diff=diff).run()
+    return ContainerManager(make_runc(), params, check_mode=check_mode).run()

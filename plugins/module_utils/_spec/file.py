@@ -20,9 +20,9 @@ import stat
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.atomic_file import write_atomically
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import SpecInputError
 
-CONFIG_NAME = "config.json"
 # config.json holds the env values (secrets): readable by its owner only unless ``mode`` says otherwise.
 DEFAULT_MODE = "0600"
 # A new bundle is private too; an existing one given env values loses its permissions for others.
@@ -37,14 +37,12 @@ def render_spec(spec: t.Mapping[str, t.Any]) -> bytes:
 
 def read_spec(path: str) -> t.Any:
     """The current config.json as a dict, None when there is none, or _UNREADABLE."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            current = json.load(handle)
-    except FileNotFoundError:
+    if not os.path.exists(path):
         return None
-    except (OSError, ValueError):
+    try:
+        return read_config(os.path.dirname(path))
+    except ConfigError:
         return _UNREADABLE
-    return current if isinstance(current, dict) else _UNREADABLE
 
 
 def is_unreadable(current: t.Any) -> bool:

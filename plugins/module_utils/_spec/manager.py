@@ -11,13 +11,12 @@ from __future__ import annotations
 import os
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import CONFIG_NAME
 from ansible_collections.ocitools.runc.plugins.module_utils._common.no_follow import chmod_directory
-from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import nul_problem
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.builder import build_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.diff import masked_spec, spec_diff
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import (
-    CONFIG_NAME,
     FileAttributes,
     attribute_changes,
     attributes_for_write,
@@ -65,14 +64,11 @@ def _write(bundle: str, path: str, data: t.Optional[bytes], attributes: FileAttr
 
 def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
                 check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
-    """The module's one call: the result dict, or SpecInputError (naming the option) for fail_json.
+    """The module's one call: the result dict, or SpecInputError (a TaskError naming the option).
 
     Every option is checked before ``make_runc`` looks for runc.
     """
     warnings: t.List[str] = []
-    problem = nul_problem(params)
-    if problem:
-        raise SpecInputError(problem)
     options = options_from_params(params)
     wanted_attributes = attributes_from_params(params)
     bundle = check_bundle(params.get("bundle"))
@@ -100,20 +96,19 @@ def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
         _write(bundle, path, data, attributes_for_write(attributes_before, wanted_attributes) if data else changes,
                bundle_change[1] if bundle_change else None)
 
-    result: t.Dict[str, t.Any] = {
-        "changed": changed,
-        "path": path,
-        "spec": masked_spec(spec),
-        "warnings": warnings,
-    }
+    usable = None if current is None or is_unreadable(current) else current
+    difference = spec_diff(usable, spec, attributes_before, changes,
+                           before_state="absent" if current is None else "invalid")
+    if bundle_change is not None:
+        difference["before"]["bundle_mode"] = "%04o" % bundle_change[0]
+        difference["after"]["bundle_mode"] = "%04o" % bundle_change[1]
     if options.env and wanted_attributes.mode is not None and wanted_attributes.mode & 0o044:
         warnings.append("mode: %04o lets other users read %s, which holds the env values; use '0600' to keep "
                         "them private" % (wanted_attributes.mode, path))
-    if diff:
-        usable = None if current is None or is_unreadable(current) else current
-        result["diff"] = spec_diff(usable, spec, attributes_before, changes,
-                                   before_state="absent" if current is None else "invalid")
-        if bundle_change is not None:
-            result["diff"]["before"]["bundle_mode"] = "%04o" % bundle_change[0]
-            result["diff"]["after"]["bundle_mode"] = "%04o" % bundle_change[1]
-    return result
+    return {
+        "changed": changed,
+        "path": path,
+        "spec": masked_spec(spec),
+        "diff": difference,
+        "warnings": warnings,
+    }

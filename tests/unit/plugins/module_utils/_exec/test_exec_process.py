@@ -9,13 +9,13 @@ import typing as t
 
 import pytest
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.process import merge_env
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import (
     ExecInputError,
     ExecRequest,
     build_process,
     command_argv,
     masked_env,
-    merge_env,
     normalize_capability,
     parse_user,
     request_from_params,
@@ -123,8 +123,6 @@ def test_stdin_without_newline() -> None:
     pytest.param({"env": {"E": None}}, "^env: the value of E must be a string, not null", id="env-null"),
     pytest.param({"timeout": 86401.0}, "^timeout: must be a number of seconds above 0 and at most 86400", id="timeout-day"),
     pytest.param({"timeout": float("nan")}, "^timeout: ", id="timeout-nan"),
-    pytest.param({"cwd": "/tmp\0x"}, "^cwd: contains a NUL byte", id="nul-cwd"),
-    pytest.param({"env": {"S": SECRET + "\0"}}, "^env.S: contains a NUL byte", id="nul-env"),
 ])
 def test_request_refused(overrides: t.Dict[str, t.Any], message: str) -> None:
     with pytest.raises(ExecInputError, match=message) as caught:
