@@ -43,7 +43,8 @@ def test_one_list_call(run_module: RunModule, runner: t.Any, recorded: t.Any, ar
 
 def test_forbidden_root_fails_cleanly(run_module: RunModule, runner: t.Any, args: t.Any) -> None:
     result = run_module(runc_info.main, args(root="/proc/forbidden-root"), runner=runner)
-    assert result["failed"] and result["msg"].startswith("root: /proc/forbidden-root is on a proc file system, where no directory or file of ours can be made"), result
+    assert result["failed"] and result["msg"].startswith(
+        "root: /proc/forbidden-root is on a proc file system, where no directory or file of ours can be made"), result
     assert runner.calls == []
 
 
