@@ -163,6 +163,17 @@ def classify(old_bundle: str, new_bundle: str, old_masked: t.Optional[t.Mapping[
     return Drift(RECREATE, ("%s changed since the container was created" % names,), fields)
 
 
+def with_image_drift(drift: Drift, recorded: str, declared: str) -> Drift:
+    """``drift``, made a recreate naming the image when the image digest differs from the recorded one.
+
+    ``recorded`` and ``declared`` are manifest digests ('' when the bundle was not made from an image).
+    """
+    if recorded == declared:
+        return drift
+    reason = "image digest changed from %s to %s" % (recorded or "none", declared or "none")
+    return dataclasses.replace(drift, kind=RECREATE, reasons=(reason,) + drift.reasons)
+
+
 def live_resources(spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
     """The live-updatable part of ``linux.resources``, as ``runc update --resources`` reads it."""
     resources = (spec.get("linux") or {}).get("resources") or {}

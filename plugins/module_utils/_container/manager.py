@@ -42,6 +42,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.drift imp
     live_resources,
     masked_spec,
     spec_digest,
+    with_image_drift,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, held_by_task
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import (
@@ -51,6 +52,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.record im
     remove_record,
     write_record,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._image.annotations import image_digest
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
@@ -250,10 +252,11 @@ class ContainerManager:
                 "changes to config.json cannot be detected; use recreate=true to recreate it from the bundle"
                 % self.params.id
             )
-        return classify(
+        drift = classify(
             current.bundle, self.params.bundle or "", record.spec if record else None,
             self._declared.masked, record is not None and record.digest == self._declared.digest,
         )
+        return with_image_drift(drift, record.image, image_digest(spec)) if record else drift
 
     # -- acting -----------------------------------------------------------
 
@@ -364,7 +367,8 @@ class ContainerManager:
 
     def _write_record(self, state: ContainerState) -> None:
         declared = self._require_declared()
-        record = ContainerRecord(declared.digest, self.params.bundle or "", state.created, declared.salt, declared.masked)
+        record = ContainerRecord(declared.digest, self.params.bundle or "", state.created, declared.salt, declared.masked,
+                                 image_digest(declared.spec))
         write_record(self.params.root, self.params.id, record)
 
     # -- result -----------------------------------------------------------

@@ -30,6 +30,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import (
     set_attributes,
     write_spec_file,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.image import with_image_defaults
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import (
     SpecInputError,
     check_bundle,
@@ -69,6 +70,7 @@ def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
     Every option is checked before ``make_runc`` looks for runc.
     """
     warnings: t.List[str] = []
+    params = with_image_defaults(params)
     options = options_from_params(params)
     wanted_attributes = attributes_from_params(params)
     bundle = check_bundle(params.get("bundle"))
