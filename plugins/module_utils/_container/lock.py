@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: ocitools contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A per-container lock under the runc root, held while runc_container changes a container.
+"""A per-container lock under the runc root, held while runc_container or runc_checkpoint changes a container.
 
 ``<root>/<id>@ocitools.lock``, locked with ``fcntl.flock``. A holder that deletes the
 container also removes the lock file; a waiter that then gets the lock on the removed
