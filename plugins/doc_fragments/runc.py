@@ -19,6 +19,8 @@ options:
     description:
       - Root directory of runc's container state (runc C(--root)).
       - Defaults to runc's own default, C(/run/runc) for root.
+      - It must be a directory, or missing under a directory (it is then created, mode 0700), and not on a pseudo
+        file system such as C(/proc) or C(/sys).
     type: path
   debug:
     description:
@@ -28,6 +30,7 @@ options:
   log:
     description:
       - File runc writes its log to (runc C(--log)). runc's error messages are read back from it.
+      - Created with mode C(0600) before runc opens it. A symbolic link is refused.
     type: path
   log_format:
     description:
@@ -52,7 +55,7 @@ options:
     choices: ['true', 'false', 'auto']
   command_timeout:
     description:
-      - Seconds each runc invocation may take before it is killed and the task fails.
+      - Seconds each runc invocation may take before it is killed and the task fails (above 0, at most 86400).
     type: float
     default: 60
 """

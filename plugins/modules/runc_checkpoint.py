@@ -18,7 +18,10 @@ description:
     C(core-*.img) and runc's C(descriptors.json); a pre-dump has C(inventory.img) and C(pagemap-*.img) but no
     C(pstree.img). Image files left by a failed dump are removed, so they never look complete.
   - When runc or CRIU fails, the error carries the tail of CRIU's own log (C(dump.log) or C(restore.log) in the
-    work directory) and the likely cause in plain words.
+    work directory) and the likely cause in plain words, read from CRIU's error lines first.
+  - The task holds the container's lock (the one M(ocitools.runc.runc_container) takes, C(<root>/<id>@ocitools.lock))
+    from reading the container to the end of the dump or restore, so tasks on one id take turns (a second
+    checkpoint of the same container waits, then finds the complete checkpoint and changes nothing).
   - CRIU cannot dump a container whose stdin, stdout or stderr is a regular file on the host; run containers to
     be checkpointed with stdio on C(/dev/null), a pipe or a terminal.
 author:
@@ -49,15 +52,18 @@ options:
     default: checkpointed
   image_path:
     description:
-      - Directory of the CRIU images. Created with mode 0700 (it holds process memory) when needed.
-      - Image files already in it are removed before a new dump (it holds no complete checkpoint, or O(force) asked
-        for a new one).
+      - Directory of the CRIU images, as an absolute path (a relative one is refused). Created with mode 0700
+        (it holds process memory) when needed; an existing one is set to 0700.
+      - The image files of a checkpoint or pre-dump already in it are removed before a new dump (O(force), or a
+        complete checkpoint on top of a pre-dump). Image files that make no checkpoint or pre-dump are never
+        deleted; the dump is refused, naming them. Other files (such as notes or CRIU's logs) stay.
+      - For O(state=checkpointed) it must not be a symbolic link (refused).
     type: path
     required: true
   work_path:
     description:
-      - Directory for CRIU's logs and work files (runc C(--work-path)). Defaults to O(image_path), where CRIU's
-        C(dump.log) and C(restore.log) then end up.
+      - Directory for CRIU's logs and work files (runc C(--work-path)), as an absolute path. Defaults to
+        O(image_path), where CRIU's C(dump.log) and C(restore.log) then end up.
     type: path
   parent_path:
     description:

@@ -33,7 +33,9 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Reads the container and the bundle and reports the planned RV(actions). Makes no change and writes no file.
+    description:
+      - Reads the container and the bundle and reports the planned RV(actions). Makes no change and writes no file.
+      - A bundle that does not exist yet (an earlier task would write it) gives a warning and the plan as if it were there.
   diff_mode:
     support: full
     description: The container's status and bundle before and after, and the changed C(config.json) fields, env values masked.
@@ -41,6 +43,8 @@ options:
   id:
     description:
       - The container id. runc allows ASCII letters, digits, V(_), V(+), V(-) and V(.).
+      - At most 227 characters (runc allows 1024), so that the files named after it beside runc's state
+        (C(<id>@ocitools.json) and its temporary copy) stay within the 255-byte file name limit.
     type: str
     required: true
   bundle:
@@ -80,18 +84,21 @@ options:
   stop_timeout:
     description:
       - Seconds to wait for the container to stop after O(stop_signal). Then every process in the container gets SIGKILL.
+      - At most 3600.
     type: int
     default: 10
   wait_started:
     description:
       - Seconds to watch a container after starting it. A container that stops within this time
         fails the task with the tail of O(log_path), and is deleted.
+      - At most 600.
     type: float
     default: 1.0
   log_path:
     description:
       - File the container's stdout and stderr are appended to. Defaults to C(/dev/null).
       - A container whose stdio is a regular file cannot be checkpointed by CRIU.
+      - Created with mode C(0600) when missing. A symbolic link is refused (the task fails naming this option).
     type: path
   pid_file:
     description:

@@ -81,10 +81,21 @@ options:
     default: true
   timeout:
     description:
-      - Seconds the command may run. When they pass, the command and every process it started in the container
-        are killed and the task fails saying so.
+      - Seconds the command may run, above 0 and at most 86400 (24 hours; use O(detach) for longer processes).
+      - The task waits, as M(ansible.builtin.command) does, until the command has exited B(and) its standard output
+        and error are closed. A process it starts in the background keeps them open unless its output is
+        redirected (V(sh -c 'daemon >/dev/null 2>&1 &')), so the task waits for that process too.
+      - When the time passes, the command and every process it started in the container are killed (its
+        descendants and every process in its session or process group, also when the command itself had
+        already exited), and the task fails saying which of the two kept it waiting.
       - Defaults to O(command_timeout).
     type: float
+  strip_empty_ends:
+    description:
+      - Remove trailing newlines (and carriage returns) from RV(stdout) and RV(stderr), as M(ansible.builtin.command) does.
+      - Set V(false) to get the output byte for byte.
+    type: bool
+    default: true
   capabilities:
     description:
       - Linux capabilities to add to the container's own for this process (as C(runc exec --cap)), such as
@@ -119,7 +130,8 @@ options:
     default: false
 notes:
   - Output is decoded as UTF-8; bytes that are not valid UTF-8 are replaced, never an error.
-  - Unlike M(ansible.builtin.command), RV(stdout) and RV(stderr) are returned exactly, trailing newlines included.
+  - As with M(ansible.builtin.command), trailing newlines are removed from RV(stdout) and RV(stderr) unless
+    O(strip_empty_ends=false).
 seealso:
   - module: ansible.builtin.command
   - module: ocitools.runc.runc_container
@@ -195,10 +207,10 @@ rc:
   type: int
   sample: 0
 stdout:
-  description: The command's standard output, exactly as written (decoded as UTF-8).
+  description: The command's standard output (decoded as UTF-8), trailing newlines removed unless O(strip_empty_ends=false).
   returned: when the command ran, or was skipped by O(creates)/O(removes)
   type: str
-  sample: "hello\n"
+  sample: hello
 stderr:
   description: The command's standard error.
   returned: when the command ran
@@ -259,6 +271,7 @@ def main() -> None:
         stdin=dict(type="str"),
         stdin_add_newline=dict(type="bool", default=True),
         timeout=dict(type="float"),
+        strip_empty_ends=dict(type="bool", default=True),
         capabilities=dict(type="list", elements="str"),
         no_new_privileges=dict(type="bool"),
         detach=dict(type="bool", default=False),

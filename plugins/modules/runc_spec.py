@@ -27,7 +27,9 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Builds the spec and reports whether the file would change. Creates no directory and writes no file.
+    description:
+      - Builds the spec and reports whether the file would change. Creates no directory and writes no file.
+      - A missing O(rootfs) (an earlier task would unpack it) gives a warning instead of failing the task.
   diff_mode:
     support: full
     description: The changed C(config.json) fields by dotted path, and the changed mode, owner and group. Env values are masked.
@@ -35,13 +37,15 @@ options:
   bundle:
     description:
       - The bundle directory, as an absolute path. C(config.json) is written in it.
-      - Created with mode C(0755) when it is missing (its parents too).
+      - Created with mode C(0700) when it is missing (its parents too, with the usual mode).
+      - When O(env) is set, an existing bundle directory loses its permissions for other users (for example
+        C(0755) becomes C(0750)), since C(config.json) in it holds the env values.
     type: path
     required: true
   rootfs:
     description:
       - The container's root filesystem (C(root.path)), relative to O(bundle) or absolute.
-      - It must exist as a directory. The task fails, naming this option, when it does not.
+      - It must exist as a directory. The task fails, naming this option, when it does not (in check mode, a warning).
       - Defaults to V(rootfs), or with O(image) to the image's root filesystem in O(image_store).
     type: str
   readonly_rootfs:
@@ -234,8 +238,11 @@ options:
   mode:
     description:
       - The permissions of C(config.json), in octal. Quote it, V('0644'), so that YAML keeps it octal.
+      - The default keeps the file private to its owner, since it holds the O(env) values. runc needs no
+        more, since it reads C(config.json) as the user it runs as. A mode that lets others read the file while
+        O(env) is set is written, with a warning.
     type: raw
-    default: '0644'
+    default: '0600'
   owner:
     description:
       - The user that owns C(config.json), by name or number. Omitted, a new file is owned by the user the task runs as.
@@ -386,7 +393,7 @@ def main() -> None:
         annotations=dict(type="dict"),
         rootless_spec=dict(type="bool", default=False),
         spec=dict(type="dict"),
-        mode=dict(type="raw", default="0644"),
+        mode=dict(type="raw", default="0600"),
         owner=dict(type="str"),
         group=dict(type="str"),
         image=dict(type="str"),

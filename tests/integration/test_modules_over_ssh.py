@@ -83,6 +83,7 @@ def test_runc_spec_writes_once_and_runc_container_fails_cleanly_on_a_forbidden_r
         assert second[host.name]["changed"] is False, second[host.name]
         assert first[host.name]["path"] == str(host.base_dir / "spec-bundle" / "config.json")
         result = failed[host.name]
-        assert result["failed"] is True and result["msg"].startswith("root: cannot use %s" % FORBIDDEN_ROOT), result
+        assert result["failed"] is True and result["msg"].startswith(
+            "root: %s is on a proc file system, where no directory or file of ours can be made" % FORBIDDEN_ROOT), result
         # ansible-core 2.19+ puts "(traceback unavailable)" under exception for every failure without one.
         assert "Traceback" not in str(result.get("exception", "")) and "module_stderr" not in result, result

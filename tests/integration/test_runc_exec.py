@@ -51,7 +51,7 @@ def test_stdout_stderr_and_rc(ansible: t.Any, container: str, exec_args: t.Any) 
     assert task.failed
     result = task.result
     assert (result["msg"], result["rc"]) == ("non-zero return code", 3)
-    assert (result["stdout"], result["stderr"]) == ("to-out\n", "to-err\n")
+    assert (result["stdout"], result["stderr"]) == ("to-out", "to-err")  # strip_empty_ends, as command
     assert (result["stdout_lines"], result["stderr_lines"]) == (["to-out"], ["to-err"])
     assert result["cmd"] == ["sh", "-c", "echo to-out; echo to-err >&2; exit 3"]
     assert {"start", "end", "delta"} <= set(result)
@@ -60,7 +60,7 @@ def test_stdout_stderr_and_rc(ansible: t.Any, container: str, exec_args: t.Any) 
 def test_cmd_is_split_like_the_command_module(ansible: t.Any, container: str, exec_args: t.Any) -> None:
     task = ansible.module("runc_exec", exec_args(cmd="echo 'a  b' $HOME"))
     assert task.status == "ok" and task.changed
-    assert task.result["stdout"] == "a  b $HOME\n"  # quotes kept the spaces; no shell expanded $HOME
+    assert task.result["stdout"] == "a  b $HOME"  # quotes kept the spaces; no shell expanded $HOME
 
 
 def test_env_reaches_the_process_and_its_value_is_never_shown(ansible: t.Any, container: str, exec_args: t.Any) -> None:
@@ -78,8 +78,9 @@ def test_env_reaches_the_process_and_its_value_is_never_shown(ansible: t.Any, co
 
 def test_stdin_round_trips(ansible: t.Any, container: str, exec_args: t.Any) -> None:
     data = "line one\nline two with ümlaut\n\nlast"
-    with_newline = ansible.module("runc_exec", exec_args(argv=["cat"], stdin=data))
-    exact = ansible.module("runc_exec", exec_args(argv=["cat"], stdin=data, stdin_add_newline=False))
+    with_newline = ansible.module("runc_exec", exec_args(argv=["cat"], stdin=data, strip_empty_ends=False))
+    exact = ansible.module("runc_exec", exec_args(argv=["cat"], stdin=data, stdin_add_newline=False,
+                                                  strip_empty_ends=False))
     assert with_newline.result["stdout"] == data + "\n"
     assert exact.result["stdout"] == data
 

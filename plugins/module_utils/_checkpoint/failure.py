@@ -22,10 +22,11 @@ DUMP_LOG = "dump.log"
 RESTORE_LOG = "restore.log"
 TAIL_LINES = 25
 
+CRIU_MISSING = "runc cannot find CRIU: install CRIU or point the criu option at a working binary"
+GENERIC_CAUSE = "see CRIU's log below; `criu check` tells whether CRIU works on this kernel"
 # (pattern searched in runc's message and CRIU's log, cause in plain words). First match wins.
 _CAUSES: t.Sequence[t.Tuple[str, str]] = (
-    (r"executable file not found|no such file or directory.*criu|criu.*not found",
-     "runc cannot find CRIU: install CRIU or point the criu option at a working binary"),
+    (r"executable file not found|no such file or directory.*criu|criu.*not found", CRIU_MISSING),
     (r"Can't lookup mount=\d+ for fd=[012] ",
      "the container's stdin, stdout or stderr is a regular file on the host, which CRIU cannot dump; "
      "run the container with stdio on /dev/null (the default), a pipe or a terminal"),
@@ -102,13 +103,18 @@ def _error_lines(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if "Error (" in line)
 
 
-def likely_cause(*texts: str) -> str:
-    """The first known cause that matches any of ``texts``; a generic hint otherwise."""
+def likely_cause(*texts: str, criu_ran: bool = False) -> str:
+    """The first known cause that matches any of ``texts``; a generic hint otherwise.
+
+    ``criu_ran``: CRIU wrote a log for this call, so it was found and "CRIU is missing" is no cause.
+    """
     joined = "\n".join(texts)
     for pattern, cause in _CAUSES:
+        if criu_ran and cause == CRIU_MISSING:
+            continue
         if re.search(pattern, joined):
             return cause
-    return "see CRIU's log below; `criu check` tells whether CRIU works on this kernel"
+    return GENERIC_CAUSE
 
 
 def _missing_feature_cause(requested: t.Collection[str]) -> t.Optional[str]:
@@ -135,8 +141,11 @@ def describe_failure(
     """
     fresh = mark.written_since()
     log_text = read_log(mark.path) if fresh else ""
-    # Only runc's message and CRIU's error lines: CRIU's info lines mention ttys, sockets... in any dump.
-    cause = likely_cause(runc_message, _error_lines(log_text))
+    # CRIU's own error lines first (when it ran, its log says why), then runc's message. Only error
+    # lines: CRIU's info lines mention ttys, sockets... in any dump.
+    cause = likely_cause(_error_lines(log_text), criu_ran=fresh)
+    if cause == GENERIC_CAUSE:
+        cause = likely_cause(runc_message, criu_ran=fresh)
     if _MISSING_FEATURE in runc_message:
         cause = _missing_feature_cause(requested) or cause
     if criu_check_failure:

@@ -25,6 +25,8 @@ import os
 import stat
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.no_follow import chmod_directory
+
 INVENTORY = "inventory.img"
 PSTREE = "pstree.img"
 DESCRIPTORS = "descriptors.json"
@@ -94,19 +96,35 @@ def inspect_images(path: str) -> ImageSummary:
     )
 
 
+def foreign_files(summary: ImageSummary, names: t.Iterable[str]) -> t.List[str]:
+    """The files ``remove_images`` would delete although they make no checkpoint or pre-dump:
+    they may be anyone's (a dump only ever removes image files of a set it recognises)."""
+    if summary.kind in (KIND_CHECKPOINT, KIND_PRE_DUMP):
+        return []
+    return sorted(name for name in names if _is_image(name) or name == DESCRIPTORS)
+
+
+def regular_files(path: str) -> t.List[str]:
+    try:
+        return [entry.name for entry in os.scandir(path) if entry.is_file(follow_symlinks=False)]
+    except FileNotFoundError:
+        return []
+
+
 def prepare_image_dir(path: str) -> bool:
     """Create ``path`` (mode 0700: it will hold process memory) or tighten an existing one.
 
-    Returns whether anything changed. runc 1.1 itself would create it 0600.
+    Returns whether anything changed. runc 1.1 itself would create it 0600. A symbolic
+    link is never followed (OSError ELOOP/ENOTDIR): callers refuse one before.
     """
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        mode = stat.S_IMODE(os.lstat(path).st_mode)
     except FileNotFoundError:
         os.makedirs(path, IMAGE_DIR_MODE)
-        os.chmod(path, IMAGE_DIR_MODE)  # makedirs' mode is masked by the umask
+        chmod_directory(path, IMAGE_DIR_MODE)  # makedirs' mode is masked by the umask
         return True
     if mode != IMAGE_DIR_MODE:
-        os.chmod(path, IMAGE_DIR_MODE)
+        chmod_directory(path, IMAGE_DIR_MODE)
         return True
     return False
 

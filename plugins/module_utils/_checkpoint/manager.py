@@ -11,10 +11,15 @@ be done), then execute unless in check mode, then report. Decisions:
   container after a dump without ``leave_running``; that is reported as an action.
 * ``pre_dump``: a pre-dump is taken when ``image_path`` holds neither a pre-dump
   nor a complete checkpoint (or with ``force``), so a second identical run is ok.
-* Before a dump, image files already in ``image_path`` are removed (the directory
-  holds no complete checkpoint, or ``force`` asked for a new one): CRIU would
-  otherwise mix them with the new ones. After a failed dump its images are
+* Before a dump, the image files of a checkpoint or pre-dump already in ``image_path``
+  are removed (``force`` asked for a new one): CRIU would otherwise mix them with the
+  new ones. Image files that make no checkpoint or pre-dump may be anyone's: the dump
+  is refused instead, and nothing is deleted. After a failed dump its images are
   removed too, so a failed dump never looks complete; CRIU's logs are kept.
+* ``image_path`` must be absolute (a relative one would land wherever the task runs),
+  and for a dump not a symbolic link: the module changes its mode and deletes in it.
+* The container's lock (the one runc_container takes) is held from reading the
+  container to the end of the dump or restore, so tasks on one id take turns.
 * ``restored``: ok when a container with that id is running or paused; a created
   or stopped one is deleted first (it would block the restore).
 """
@@ -40,11 +45,15 @@ from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.images i
     KIND_NONE,
     KIND_PRE_DUMP,
     ImageSummary,
+    foreign_files,
     inspect_images,
     prepare_image_dir,
+    regular_files,
     remove_images,
     resolve_parent,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import directory_problem
+from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, held_by_task
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import record_for, write_record
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import check_criu
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc, refused
@@ -59,12 +68,15 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options i
     argument_spec,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import DeleteOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import ABSENT, ALIVE, RUNNING
 
 STATE_CHECKPOINTED = "checkpointed"
 STATE_RESTORED = "restored"
+# How long a task waits for the container's lock, in runc calls (command_timeout each).
+LOCK_WAIT_CALLS = 4
 
 
 # runc_checkpoint's options: its own, then one per runc flag (criu_options: the flags of both subcommands).
@@ -122,6 +134,29 @@ def refuse_foreign_options(params: t.Mapping[str, t.Any]) -> None:
         ))
 
 
+def check_paths(params: t.Mapping[str, t.Any]) -> None:
+    """image_path and work_path: absolute, usable as directories; for a dump, image_path no symbolic link."""
+    for name in ("image_path", "work_path"):
+        value = params.get(name)
+        if value and not os.path.isabs(value):
+            raise CheckpointError("%s: %s is relative; give an absolute path (a relative one would be resolved "
+                                  "against wherever the task happens to run)" % (name, value))
+        if value:
+            problem = directory_problem(name, value, "a directory for CRIU's files")
+            if problem:
+                raise CheckpointError(problem)
+    if params["state"] == STATE_CHECKPOINTED and os.path.islink(params["image_path"]):
+        raise CheckpointError("image_path: %s is a symbolic link; a dump changes the directory's mode and "
+                              "deletes old image files in it, so give the real directory" % params["image_path"])
+
+
+def check_options(params: t.Mapping[str, t.Any]) -> None:
+    """Every option check of a checkpoint task, before runc is looked for (a bad id: InvalidContainerIdError)."""
+    validate_container_id(params["id"])
+    refuse_foreign_options(params)
+    check_paths(params)
+
+
 class CheckpointManager:
     """One ``runc_checkpoint`` task: ``run()`` returns the module result or raises CheckpointError."""
 
@@ -132,12 +167,24 @@ class CheckpointManager:
         self.container_id: str = params["id"]
         self.image_path: str = os.path.abspath(params["image_path"])
         self.work_dir: str = os.path.abspath(params["work_path"] or self.image_path)
+        self.warnings: t.List[str] = []
 
     # -- entry point --------------------------------------------------------
 
     def run(self) -> t.Dict[str, t.Any]:
-        refuse_foreign_options(self.params)
-        before = self.runc.find(self.container_id)
+        check_options(self.params)
+        if self.check_mode:
+            return self._run()
+        lock = ContainerLock(self.runc.state_root(), self.container_id)
+        with held_by_task(lock, LOCK_WAIT_CALLS * self.runc.timeout, CheckpointError):
+            result = self._run()
+            if not result["container"]:
+                lock.discard()  # runc deleted the container after the dump
+            return result
+
+    def _run(self) -> t.Dict[str, t.Any]:
+        # No container without a state root (and runc 1.1 would create the root to say so).
+        before = self.runc.find(self.container_id) if os.path.isdir(self.runc.state_root()) else None
         images = self._inspect(self.image_path)
         if self.params["state"] == STATE_CHECKPOINTED:
             plan = self._plan_checkpoint(before, images)
@@ -179,6 +226,12 @@ class CheckpointManager:
             raise CheckpointError(
                 "lazy_pages: a lazy checkpoint serves the memory pages to the restoring host and needs page_server "
                 "(ADDRESS:PORT); set page_server or drop lazy_pages")
+        foreign = foreign_files(images, regular_files(self.image_path))
+        if foreign:
+            raise CheckpointError(
+                "image_path: %s holds image files that make no complete checkpoint or pre-dump (%s); they may not be "
+                "CRIU's, so nothing is deleted: remove them, or give an empty or new directory"
+                % (self.image_path, ", ".join(foreign[:10]) + (", ..." if len(foreign) > 10 else "")))
         plan = Plan(act=True)
         if not images.exists:
             plan.add(PREPARE, "create %s (mode 0700)" % self.image_path)
@@ -277,7 +330,12 @@ class CheckpointManager:
         except ConfigError:
             return  # runc restored from it, so this is a race with an edit; drift stays unknown
         created = self.runc.state(self.container_id).created
-        write_record(self.runc.state_root(), self.container_id, record_for(bundle, spec, created))
+        try:
+            write_record(self.runc.state_root(), self.container_id, record_for(bundle, spec, created))
+        except OSError as exc:  # the container runs: a lost record only hides drift, so no failure
+            self.warnings.append("container %s was restored, but its record %s could not be written (%s): "
+                                 "runc_container cannot detect changes to its config.json"
+                                 % (self.container_id, exc.filename, exc.strerror))
 
     def _timed_criu_call(self, action: str, log_name: str, call: t.Callable[[], None]) -> float:
         mark = LogMark.of(os.path.join(self.work_dir, log_name))
@@ -330,6 +388,7 @@ class CheckpointManager:
             "checkpoint": after_images.to_dict(),
             "duration": duration,
             "diff": difference.to_dict(),
+            "warnings": self.warnings,
         }
         if plan.msg:
             result["msg"] = plan.msg
@@ -348,5 +407,5 @@ class CheckpointManager:
 def manage_checkpoint(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
                       check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
     """The module's one call: the result, or CheckpointError. Options are checked before runc is looked for."""
-    refuse_foreign_options(params)
+    check_options(params)
     return CheckpointManager(make_runc(), params, check_mode).run()

@@ -10,7 +10,9 @@ said), an invalid container id and an ``OSError`` (the path and what to do). Not
 Ansible as a traceback.
 
 A task is ``task(params, make_runc, check_mode, diff) -> result``. ``make_runc()`` finds runc
-only when called, so a task validates its options before anything looks for runc.
+only when called, so a task validates its options before anything looks for runc. An option
+holding a NUL byte (no path, argument or environment value can) fails before the task runs,
+named by its option path only (it may be a secret).
 
 This is the one file under module_utils that imports ``ansible.module_utils``.
 """
@@ -23,6 +25,7 @@ import typing as t
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import directory_problem, nul_problem
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
@@ -31,6 +34,7 @@ ArgumentSpec = t.Dict[str, t.Dict[str, t.Any]]
 MakeRunc = t.Callable[[], Runc]
 Task = t.Callable[[t.Mapping[str, t.Any], MakeRunc, bool, bool], t.Dict[str, t.Any]]
 
+MAX_COMMAND_TIMEOUT = 24 * 3600
 # Documented once, in plugins/doc_fragments/runc.py.
 COMMON_ARGUMENT_SPEC: ArgumentSpec = dict(
     executable=dict(type="str", default="runc"),
@@ -76,9 +80,14 @@ def _criu(params: t.Mapping[str, t.Any]) -> t.Optional[str]:
 
 def runc_client(params: t.Mapping[str, t.Any], find_on_path: t.Callable[[str], t.Optional[str]]) -> Runc:
     """The client for the shared options; TaskError names a bad one."""
+    if params["root"]:
+        problem = directory_problem("root", params["root"], "runc's state directory (default /run/runc)")
+        if problem:
+            raise TaskError(problem)
     timeout = params["command_timeout"]
-    if timeout <= 0:
-        raise TaskError("command_timeout must be a positive number of seconds, got %s" % timeout)
+    if not 0 < timeout <= MAX_COMMAND_TIMEOUT:
+        raise TaskError("command_timeout must be a number of seconds above 0 and at most %d, got %s"
+                        % (MAX_COMMAND_TIMEOUT, timeout))
     options = GlobalOptions(
         command=_executable(params, find_on_path),
         root=params["root"],
@@ -140,6 +149,9 @@ def run_task(argument_spec: ArgumentSpec, task: Task, **module_kwargs: t.Any) ->
     """Everything a module's main() does: options, the task, its result or its one clean failure."""
     module = AnsibleModule(argument_spec=runc_argument_spec(argument_spec), supports_check_mode=True, **module_kwargs)
     try:
+        problem = nul_problem(module.params)  # before anything uses a path or an argument
+        if problem:
+            raise TaskError(problem)
         result = task(module.params, _lazy_client(module), module.check_mode, module._diff)
     except (TaskError, RuncError, InvalidContainerIdError, OSError) as exc:
         _finish(module, failure_result(exc) or {"msg": str(exc)}, failed=True)

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: ocitools contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A per-container lock under the runc root, held while runc_container changes a container.
+"""A per-container lock under the runc root, held while runc_container or runc_checkpoint changes a container.
 
 ``<root>/<id>@ocitools.lock``, locked with ``fcntl.flock``. A holder that deletes the
 container also removes the lock file; a waiter that then gets the lock on the removed
@@ -15,6 +15,8 @@ import fcntl
 import os
 import time
 import typing as t
+
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 
 LOCK_SUFFIX = "@ocitools.lock"
 _POLL_SECONDS = 0.05
@@ -58,6 +60,8 @@ class ContainerLock:
     """Exclusive lock of one container id; ``discard()`` removes the file on release."""
 
     def __init__(self, root: str, container_id: str) -> None:
+        self.root = root
+        self.container_id = container_id
         self.path = lock_path(root, container_id)
         self._discard = False
 
@@ -76,3 +80,20 @@ class ContainerLock:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self.path)
             os.close(handle)
+
+
+@contextlib.contextmanager
+def held_by_task(lock: ContainerLock, timeout: float, error: t.Type[TaskError] = TaskError) -> t.Iterator[ContainerLock]:
+    """``lock.held(timeout)`` for a task (runc_container, runc_checkpoint): a wait that times out, or a root
+    where the lock file or the container's record cannot be made, fails the task as ``error``."""
+    try:
+        with lock.held(timeout):
+            yield lock
+    except LockTimeoutError:
+        raise error("id: container %s stayed locked by another task for %.0f seconds (%s)"
+                    % (lock.container_id, timeout, lock.path))
+    except OSError as exc:
+        if exc.filename is None or not str(exc.filename).startswith(lock.root):
+            raise
+        raise error("root: cannot use %s for the container's lock and record: %s; root must be a directory the task's "
+                    "user can write (runc's state root)" % (exc.filename, exc.strerror or exc), path=exc.filename)

@@ -16,10 +16,11 @@ import secrets
 import time
 import typing as t
 
-from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import read_config
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
 from ansible_collections.ocitools.runc.plugins.module_utils._common.difference import Difference
 from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._common.file_tail import read_tail
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import length_problem
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import (
     ABSENT,
     CREATE,
@@ -43,10 +44,11 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.drift imp
     spec_digest,
     with_image_drift,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, LockTimeoutError
+from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, held_by_task
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import (
     ContainerRecord,
     read_record,
+    record_problem,
     remove_record,
     write_record,
 )
@@ -68,6 +70,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import 
 STATE_ALIASES = {"started": RUNNING}
 KILL_WAIT_SECONDS = 10.0  # after SIGKILL to every process, the container is stopped within this
 LOG_TAIL_BYTES = 2000
+# Upper bounds of the waits (the lock wait of the next task on the id adds up from stop_timeout).
+MAX_SECONDS = {"stop_timeout": 3600, "wait_started": 600}
 _FIRST_POLL = 0.02
 _MAX_POLL = 0.5
 
@@ -111,9 +115,20 @@ class ContainerParams:
         for name in ("stop_timeout", "wait_started", "preserve_fds"):
             if (options.get(name) or 0) < 0:
                 raise ContainerTaskError("%s: must not be negative, got %s" % (name, options[name]))
+        for name, highest in MAX_SECONDS.items():
+            if not (options.get(name) or 0) <= highest:  # also refuses NaN
+                raise ContainerTaskError("%s: %s seconds is more than the %d allowed; give at most %d"
+                                         % (name, options[name], highest, highest))
         log_path = options.get("log_path")
+        for name in ("bundle", "log_path", "pid_file"):
+            problem = length_problem(name, options.get(name) or "")
+            if problem:
+                raise ContainerTaskError(problem)
         if log_path and not os.path.isdir(os.path.dirname(os.path.abspath(log_path))):
             raise ContainerTaskError("log_path: directory %s does not exist; create it first" % os.path.dirname(log_path))
+        if log_path and os.path.islink(log_path):
+            raise ContainerTaskError("log_path: %s is a symbolic link; the container's output is never written through "
+                                     "one (it could aim root's writes at any file); give the real file" % log_path)
         return cls(
             id=container_id, state=state, bundle=os.path.realpath(bundle) if bundle else None,
             root=state_root(options.get("root")), restart=bool(options.get("restart")),
@@ -177,41 +192,47 @@ class ContainerManager:
     # -- entry point ------------------------------------------------------
 
     def run(self) -> t.Dict[str, t.Any]:
-        spec = read_config(self.params.bundle or "") if self.params.state != ABSENT else None
+        spec = self._declared_spec() if self.params.state != ABSENT else None
         if self.check_mode:
             return self._converge(spec)
         # Long enough for a task ahead of us that stops a container and runs a few commands.
         lock_timeout = self.params.stop_timeout + KILL_WAIT_SECONDS + 4 * self.runc.timeout
+        with held_by_task(self.lock, lock_timeout, ContainerTaskError):
+            return self._converge(spec)
+
+    def _declared_spec(self) -> t.Dict[str, t.Any]:
+        """The bundle's spec; in check mode a missing or unusable bundle is a warning (an earlier task
+        of the play, which check mode skipped, may write it) and the container is planned as declared."""
         try:
-            with self.lock.held(lock_timeout):
-                return self._converge(spec)
-        except LockTimeoutError:
-            raise ContainerTaskError(
-                "id: container %s stayed locked by another task for %.0f seconds (%s)"
-                % (self.params.id, lock_timeout, self.lock.path)
-            )
-        except OSError as exc:
-            if exc.filename is None or not str(exc.filename).startswith(self.params.root):
+            return read_config(self.params.bundle or "")
+        except ConfigError as exc:
+            if not self.check_mode:
                 raise
-            raise ContainerTaskError(
-                "root: cannot use %s for the container's lock and record: %s; root must be a directory the task's "
-                "user can write (runc's state root)" % (exc.filename, exc.strerror or exc), path=exc.filename
-            )
+            self.warnings.append("%s (check mode: an earlier task may write it; planned as if it were there)" % exc)
+            return {}
 
     def _converge(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
         current = self._find()
         status = current.status if current else ABSENT
         drift = self._drift(current, spec) if spec is not None else Drift()
         actions = plan(status, self.params.state, drift.kind, self.params.restart, self.params.recreate)
+        if CREATE in actions:  # before the first action: a recreate must not delete, then fail to create
+            problem = create_problem(self.params, spec or {})
+            if problem:
+                raise ContainerTaskError(problem, actions=[])
         if not self.check_mode:
             for action in actions:
                 self._execute(action)
         final = current if self.check_mode else self._find()
+        if final is None:
+            self.lock.discard()  # no container: no lock file left behind
         return self._result(current, final, actions, drift)
 
     # -- reading ----------------------------------------------------------
 
     def _find(self) -> t.Optional[ContainerState]:
+        if not os.path.isdir(self.params.root):
+            return None  # no container without a root; and runc 1.1 would create the root to say so
         try:
             return self.runc.find(self.params.id)
         except RuncError as exc:
@@ -335,7 +356,9 @@ class ContainerManager:
                 self.runc.delete(self.params.id, DeleteOptions(force=True))
         except RuncError as exc:
             self.warnings.append("could not delete the failed container %s: %s" % (self.params.id, exc))
+            return
         remove_record(self.params.root, self.params.id)
+        self.lock.discard()
 
     def _require_declared(self) -> _Declared:
         if self._declared is None:  # _drift always runs before an action that needs the spec
@@ -369,6 +392,20 @@ class ContainerManager:
         if drift.fields:
             difference.add("spec", *drift.spec_diff())
         return difference
+
+
+def create_problem(params: ContainerParams, spec: t.Mapping[str, t.Any]) -> t.Optional[str]:
+    """What would make a create fail after the container was (re)made or an old one deleted, or None."""
+    root_path = (spec.get("root") or {}).get("path") if isinstance(spec.get("root"), dict) else None
+    rootfs = os.path.join(params.bundle or "", root_path) if isinstance(root_path, str) and root_path else None
+    if rootfs is not None and not os.path.isdir(rootfs):
+        return ("bundle: the root filesystem %s (root.path in %s/config.json) does not exist or is not a directory; "
+                "unpack it first" % (rootfs, params.bundle))
+    if params.log_path and os.path.lexists(params.log_path) and not os.path.isfile(params.log_path):
+        return "log_path: %s exists and is not a regular file; give a file path" % params.log_path
+    if params.pid_file and not os.path.isdir(os.path.dirname(os.path.abspath(params.pid_file))):
+        return "pid_file: directory %s does not exist; create it first" % os.path.dirname(params.pid_file)
+    return record_problem(params.root, params.id)
 
 
 def manage_container(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],

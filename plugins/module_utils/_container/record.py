@@ -74,6 +74,17 @@ def write_record(root: str, container_id: str, record: ContainerRecord) -> None:
     write_atomically(record_path(root, container_id), record.to_json().encode("utf-8"))
 
 
+def record_problem(root: str, container_id: str) -> t.Optional[str]:
+    """Why the record could not be written after a create, or None: checked before anything is changed."""
+    path = record_path(root, container_id)
+    if os.path.lexists(path) and (os.path.islink(path) or not os.path.isfile(path)):
+        return ("root: %s (this module's record of the container) is not a regular file; remove it, it is rewritten "
+                "on the next create" % path)
+    if os.path.isdir(root) and not os.access(root, os.W_OK):
+        return "root: %s is not writable, so the container's record %s cannot be written" % (root, path)
+    return None
+
+
 def remove_record(root: str, container_id: str) -> None:
     try:
         os.unlink(record_path(root, container_id))

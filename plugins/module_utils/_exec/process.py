@@ -27,6 +27,7 @@ _CAP_SETS = ("bounding", "effective", "permitted")
 _ENV_NAME = re.compile(r"^[^=\0]+$")
 _ID_NUMBER = re.compile(r"^\d+$")
 _MAX_ID = 2 ** 32 - 1
+MAX_TIMEOUT = 24 * 3600  # a command's timeout; longer-running processes are detached ones
 
 
 class ExecError(TaskError):
@@ -54,6 +55,7 @@ class ExecRequest:
     creates: t.Optional[str] = None
     removes: t.Optional[str] = None
     run_in_check_mode: bool = False
+    strip_empty_ends: bool = True
 
     def overrides(self) -> ProcessOverrides:
         return ProcessOverrides(self.argv, self.env, self.cwd, self.uid, self.gid, self.additional_gids,
@@ -99,13 +101,25 @@ def normalize_capability(name: str) -> str:
 
 
 def env_pairs(env: t.Optional[t.Mapping[str, t.Any]]) -> t.Tuple[t.Tuple[str, str], ...]:
+    """Names checked; values must be strings: YAML reads ``true``, ``1`` or an empty value as
+    another type, which would be written differently from what was meant (``True``, ``None``)."""
     pairs = []
     for name, value in (env or {}).items():
         if not _ENV_NAME.match(str(name)):
             # Only the name is shown: the value is a secret.
             raise ExecInputError("env: %r is not a valid variable name (it must be non-empty, without '=')" % name)
-        pairs.append((str(name), "" if value is None else str(value)))
+        if not isinstance(value, str):
+            raise ExecInputError("env: the value of %s must be a string, not %s; quote it in YAML (e.g. '1', 'true' "
+                                 "or '' for an empty value)" % (name, _type_name(value)))
+        pairs.append((str(name), value))
     return tuple(pairs)
+
+
+def _type_name(value: t.Any) -> str:
+    if value is None:
+        return "null (an empty YAML value)"
+    return "a %s" % ("boolean" if isinstance(value, bool) else "number" if isinstance(value, (int, float))
+                     else type(value).__name__)
 
 
 def additional_gid_list(gids: t.Optional[t.Sequence[t.Any]]) -> t.Optional[t.Tuple[int, ...]]:
@@ -129,8 +143,9 @@ def request_from_params(params: t.Mapping[str, t.Any]) -> ExecRequest:
     """The request for the module's params; raises ExecInputError (or InvalidContainerIdError)."""
     uid, gid = parse_user(params.get("user"))
     timeout = params.get("timeout")
-    if timeout is not None and timeout <= 0:
-        raise ExecInputError("timeout: must be a positive number of seconds, got %s" % timeout)
+    if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:
+        raise ExecInputError("timeout: must be a number of seconds above 0 and at most %d (%d hours), got %s; "
+                             "use detach for longer processes" % (MAX_TIMEOUT, MAX_TIMEOUT // 3600, timeout))
     request = ExecRequest(
         container_id=validate_container_id(params["id"]),
         argv=command_argv(params.get("argv"), params.get("cmd")),
@@ -147,6 +162,7 @@ def request_from_params(params: t.Mapping[str, t.Any]) -> ExecRequest:
         creates=params.get("creates") or None,
         removes=params.get("removes") or None,
         run_in_check_mode=bool(params.get("run_in_check_mode")),
+        strip_empty_ends=bool(params.get("strip_empty_ends", True)),
     )
     if request.detach and request.stdin is not None:
         raise ExecInputError("stdin: a detached process reads /dev/null; drop stdin or detach")

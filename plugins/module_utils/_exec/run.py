@@ -70,7 +70,10 @@ def _timing(start: datetime.datetime, end: datetime.datetime) -> t.Dict[str, str
     return {"start": str(start), "end": str(end), "delta": str(end - start)}
 
 
-def _output(stdout: str, stderr: str) -> t.Dict[str, t.Any]:
+def _output(stdout: str, stderr: str, strip: bool = False) -> t.Dict[str, t.Any]:
+    """As ansible.builtin.command reports it; ``strip`` drops trailing newlines (strip_empty_ends)."""
+    if strip:
+        stdout, stderr = stdout.rstrip("\r\n"), stderr.rstrip("\r\n")
     return {
         "stdout": stdout, "stderr": stderr,
         "stdout_lines": stdout.splitlines(), "stderr_lines": stderr.splitlines(),
@@ -106,7 +109,8 @@ class ExecRun:
 
     def run(self) -> ExecOutcome:
         request = self.request
-        state = self.runc.find(request.container_id)
+        # No container without a state root (and runc 1.1 would create the root to say so).
+        state = self.runc.find(request.container_id) if os.path.isdir(self.runc.state_root()) else None
         blocker = _blocker(self.runc, request.container_id, state)
         dry_run = self.check_mode and not request.run_in_check_mode
         if blocker is not None:
@@ -157,16 +161,26 @@ class ExecRun:
         pid = read_pid_file(pid_file)
         killed = kill_exec_process(self.runc, self.request.container_id, pid) if pid else []
         end = _now()
-        msg = "the command did not finish within %s seconds (timeout) and was killed" % self._timeout()
-        if killed:
-            msg += " with its processes in the container (host pids %s)" % ", ".join(map(str, killed))
+        if pid is not None and pid not in killed:
+            msg = ("the command's process exited, but its stdout or stderr stayed open until the timeout of %s seconds: "
+                   "a process it started in the background still held them (the task waits for them to close, "
+                   "as ansible.builtin.command does; redirect a background process's output, e.g. "
+                   "'daemon >/dev/null 2>&1 &', or use detach)" % self._timeout())
+            if killed:
+                msg += "; its processes in the container were killed (host pids %s)" % ", ".join(map(str, killed))
+        else:
+            msg = "the command did not finish within %s seconds (timeout) and was killed" % self._timeout()
+            if killed:
+                msg += " with its processes in the container (host pids %s)" % ", ".join(map(str, killed))
+        output = _output(exc.stdout, exc.stderr, self.request.strip_empty_ends)
         return ExecOutcome(
-            self.result(msg=msg, rc=-9, changed=True, pid=pid, **_output(exc.stdout, exc.stderr), **_timing(start, end)),
+            self.result(msg=msg, rc=-9, changed=True, pid=pid, **output, **_timing(start, end)),
             failed=True,
         )
 
     def _completed(self, completed: CommandResult, start: datetime.datetime, end: datetime.datetime) -> ExecOutcome:
-        result = self.result(rc=completed.rc, changed=True, **_output(completed.out, completed.err), **_timing(start, end))
+        output = _output(completed.out, completed.err, self.request.strip_empty_ends)
+        result = self.result(rc=completed.rc, changed=True, **output, **_timing(start, end))
         if completed.rc != 0:
             result["msg"] = "non-zero return code"
             return ExecOutcome(result, failed=True)

@@ -12,6 +12,7 @@ validated before any call.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -55,6 +56,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import 
     ContainerIO,
     Runner,
     SubprocessRunner,
+    open_output,
 )
 
 DEFAULT_TIMEOUT = 60.0
@@ -298,12 +300,16 @@ def _process_file(process: t.Optional[t.Mapping[str, t.Any]], tmpdir: t.Optional
 
 
 def _file_size(path: t.Optional[str]) -> int:
+    """The size of the user's ``--log`` file, created private first: runc itself would create it
+    0644 and follow a symbolic link there (it is refused here)."""
     if not path:
         return 0
     try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
+        with open_output(path) as handle:
+            return handle.seek(0, os.SEEK_END)
+    except OSError as exc:
+        symlink = "; it is a symbolic link, which is refused: give the real file" if exc.errno == errno.ELOOP else ""
+        raise RuncError("log: cannot open %s: %s%s" % (path, exc.strerror, symlink))
 
 
 def _read_text(path: str, offset: int = 0) -> str:

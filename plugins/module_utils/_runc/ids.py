@@ -13,7 +13,13 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import 
 # become directory names under the state root, so anything else could escape it.
 # \Z, not $: Python's $ also matches before a trailing newline, Go's does not.
 _ID_PATTERN = re.compile(r"^[\w+\-.]+\Z", re.ASCII)
-_MAX_ID_LENGTH = 1024
+# runc itself allows 1024 characters, but the id names files beside runc's state: the lock
+# ``<id>@ocitools.lock``, the record ``<id>@ocitools.json`` and the record's temporary file
+# ``.<id>@ocitools.json.XXXXXXXX.tmp`` (28 bytes more than the id), and a file name has at most
+# NAME_MAX (255) bytes on Linux file systems.
+NAME_MAX = 255
+_LONGEST_NAME_AROUND_ID = len(".@ocitools.json.XXXXXXXX.tmp")
+MAX_ID_LENGTH = NAME_MAX - _LONGEST_NAME_AROUND_ID  # 227
 
 
 def validate_container_id(container_id: object) -> str:
@@ -22,8 +28,11 @@ def validate_container_id(container_id: object) -> str:
         raise InvalidContainerIdError("container id must be a non-empty string, got %r" % (container_id,))
     if container_id in (".", ".."):
         raise InvalidContainerIdError("container id %r is not allowed: it names a directory, not a container" % container_id)
-    if len(container_id) > _MAX_ID_LENGTH:
-        raise InvalidContainerIdError("container id is %d characters long; at most %d are allowed" % (len(container_id), _MAX_ID_LENGTH))
+    if len(container_id) > MAX_ID_LENGTH:
+        raise InvalidContainerIdError(
+            "container id is %d characters long; at most %d are allowed (files named after it, such as "
+            "<id>@ocitools.json beside runc's state, must fit the %d-byte file name limit); use a shorter id"
+            % (len(container_id), MAX_ID_LENGTH, NAME_MAX))
     if container_id.startswith("-"):
         # runc's CLI would read such an id as a flag (``--force`` to ``runc delete``).
         raise InvalidContainerIdError("container id %r is not allowed: runc would read it as a flag" % container_id)

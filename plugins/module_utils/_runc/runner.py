@@ -6,11 +6,16 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import os
 import subprocess
 import typing as t
 
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncNotFoundError, RuncTimeoutError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import (
+    RuncError,
+    RuncNotFoundError,
+    RuncTimeoutError,
+)
 
 DEV_NULL = os.devnull
 
@@ -56,12 +61,33 @@ class Runner(t.Protocol):
         """Run ``argv``; feed ``data`` on stdin; bind stdio to ``io`` when given."""
 
 
+# A log file is created private (the container's output may hold secrets), appended to, and never
+# reached through a symbolic link: as root, a link would let anyone aim the output at any file.
+OUTPUT_MODE = 0o600
+_OUTPUT_FLAGS = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def open_output(path: str) -> t.IO[bytes]:
+    """``path`` opened for appending (created 0600); OSError (ELOOP) when it is a symbolic link."""
+    if path == DEV_NULL:
+        return open(path, "ab")
+    return os.fdopen(os.open(path, _OUTPUT_FLAGS, OUTPUT_MODE), "ab")
+
+
 def _open_io(io: ContainerIO) -> t.Tuple[t.IO[bytes], t.IO[bytes], t.IO[bytes]]:
+    try:
+        return _open_io_files(io)
+    except OSError as exc:
+        symlink = " (a symbolic link is refused: give the real file)" if exc.errno == errno.ELOOP else ""
+        raise RuncError("cannot open %s for the container's stdio: %s%s" % (exc.filename, exc.strerror, symlink))
+
+
+def _open_io_files(io: ContainerIO) -> t.Tuple[t.IO[bytes], t.IO[bytes], t.IO[bytes]]:
     stdin = open(io.stdin, "rb")
     try:
-        stdout = open(io.stdout, "ab")
+        stdout = open_output(io.stdout)
         try:
-            stderr = stdout if io.stderr == io.stdout else open(io.stderr, "ab")
+            stderr = stdout if io.stderr == io.stdout else open_output(io.stderr)
         except BaseException:
             stdout.close()
             raise

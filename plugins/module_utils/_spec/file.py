@@ -23,7 +23,11 @@ from ansible_collections.ocitools.runc.plugins.module_utils._common.atomic_file 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import SpecInputError
 
-BUNDLE_MODE = 0o755
+# config.json holds the env values (secrets): readable by its owner only unless ``mode`` says otherwise.
+DEFAULT_MODE = "0600"
+# A new bundle is private too; an existing one given env values loses its permissions for others.
+BUNDLE_MODE = 0o700
+_OTHERS = 0o007
 _UNREADABLE = object()  # an existing config.json that is not a JSON object
 
 
@@ -106,7 +110,7 @@ def _lookup(option: str, name: t.Optional[str], by_name: t.Callable[[str], t.Any
 
 def attributes_from_params(params: t.Mapping[str, t.Any]) -> FileAttributes:
     return FileAttributes(
-        mode=parse_mode(params.get("mode", "0644")),
+        mode=parse_mode(params.get("mode") or DEFAULT_MODE),
         uid=_lookup("owner", params.get("owner"), pwd.getpwnam, "pw_uid"),
         gid=_lookup("group", params.get("group"), grp.getgrnam, "gr_gid"),
     )
@@ -149,8 +153,20 @@ def _apply_attributes(fd: int, attributes: FileAttributes) -> None:
         os.fchmod(fd, attributes.mode)  # after chown, which clears setuid/setgid bits
 
 
+def bundle_mode_change(bundle: str, has_env: bool) -> t.Optional[t.Tuple[int, int]]:
+    """(mode now, mode wanted) when the existing ``bundle`` must lose its permissions for others:
+    its config.json holds env values. None: nothing to change."""
+    if not has_env:
+        return None
+    try:
+        mode = stat.S_IMODE(os.stat(bundle).st_mode)
+    except FileNotFoundError:
+        return None
+    return (mode, mode & ~_OTHERS) if mode & _OTHERS else None
+
+
 def ensure_bundle(bundle: str) -> None:
-    """Create the bundle directory (and missing parents) with mode 0755 when it is missing."""
+    """Create the bundle directory (and missing parents) with mode 0700 when it is missing."""
     if not os.path.isdir(bundle):
         os.makedirs(bundle, BUNDLE_MODE)
         os.chmod(bundle, BUNDLE_MODE)  # makedirs' mode is masked by the umask

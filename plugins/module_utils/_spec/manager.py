@@ -12,6 +12,7 @@ import os
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import CONFIG_NAME
+from ansible_collections.ocitools.runc.plugins.module_utils._common.no_follow import chmod_directory
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.builder import build_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.diff import masked_spec, spec_diff
@@ -20,6 +21,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import (
     attribute_changes,
     attributes_for_write,
     attributes_from_params,
+    bundle_mode_change,
     current_attributes,
     ensure_bundle,
     is_unreadable,
@@ -33,18 +35,24 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation imp
     SpecInputError,
     check_bundle,
     check_rlimits,
-    check_rootfs,
     options_from_params,
+    rootfs_missing,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.structure import structure_problem
 
 
 def _has_changes(attributes: FileAttributes) -> bool:
     return attributes != FileAttributes()
 
 
-def _write(bundle: str, path: str, data: t.Optional[bytes], attributes: FileAttributes) -> None:
-    """Write ``data`` (None: only set ``attributes`` on the existing file)."""
+def _write(bundle: str, path: str, data: t.Optional[bytes], attributes: FileAttributes,
+           bundle_mode: t.Optional[int]) -> None:
+    """Write ``data`` (None: only set ``attributes`` on the existing file); tighten the bundle's mode."""
     try:
+        if bundle_mode is not None:
+            chmod_directory(bundle, bundle_mode)
+        if data is None and not _has_changes(attributes):
+            return
         if data is None:
             set_attributes(path, attributes)
         else:
@@ -61,13 +69,21 @@ def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
 
     Every option is checked before ``make_runc`` looks for runc.
     """
+    warnings: t.List[str] = []
     params = with_image_defaults(params)
     options = options_from_params(params)
     wanted_attributes = attributes_from_params(params)
     bundle = check_bundle(params.get("bundle"))
-    check_rootfs(bundle, options.root_path)
+    rootfs_problem = rootfs_missing(bundle, options.root_path)
+    if rootfs_problem and not check_mode:
+        raise SpecInputError(rootfs_problem)
+    if rootfs_problem:  # an earlier task of the play (skipped in check mode) may unpack it
+        warnings.append(rootfs_problem + " (check mode: the spec is shown as it would be written)")
     default = make_runc().default_spec(rootless=bool(params.get("rootless_spec")))
     spec = build_spec(default, options)
+    problem = structure_problem(spec)
+    if problem:
+        raise SpecInputError(problem)
     check_rlimits(spec)
 
     path = os.path.join(bundle, CONFIG_NAME)
@@ -75,15 +91,26 @@ def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
     attributes_before = current_attributes(path)
     content_changed = is_unreadable(current) or current != spec
     changes = attribute_changes(attributes_before, wanted_attributes)
-    if not check_mode and (content_changed or _has_changes(changes)):
+    bundle_change = bundle_mode_change(bundle, bool(options.env))
+    changed = content_changed or _has_changes(changes) or bundle_change is not None
+    if not check_mode and changed:
         data = render_spec(spec) if content_changed else None
-        _write(bundle, path, data, attributes_for_write(attributes_before, wanted_attributes) if data else changes)
+        _write(bundle, path, data, attributes_for_write(attributes_before, wanted_attributes) if data else changes,
+               bundle_change[1] if bundle_change else None)
 
     usable = None if current is None or is_unreadable(current) else current
+    difference = spec_diff(usable, spec, attributes_before, changes,
+                           before_state="absent" if current is None else "invalid")
+    if bundle_change is not None:
+        difference["before"]["bundle_mode"] = "%04o" % bundle_change[0]
+        difference["after"]["bundle_mode"] = "%04o" % bundle_change[1]
+    if options.env and wanted_attributes.mode is not None and wanted_attributes.mode & 0o044:
+        warnings.append("mode: %04o lets other users read %s, which holds the env values; use '0600' to keep "
+                        "them private" % (wanted_attributes.mode, path))
     return {
-        "changed": content_changed or _has_changes(changes),
+        "changed": changed,
         "path": path,
         "spec": masked_spec(spec),
-        "diff": spec_diff(usable, spec, attributes_before, changes,
-                          before_state="absent" if current is None else "invalid"),
+        "diff": difference,
+        "warnings": warnings,
     }

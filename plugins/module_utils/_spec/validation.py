@@ -15,6 +15,7 @@ import resource
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import directory_problem
 from ansible_collections.ocitools.runc.plugins.module_utils._common.process import capability_name
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import (
     ExecInputError,
@@ -67,9 +68,6 @@ def command_args(args: t.Optional[t.Sequence[t.Any]]) -> t.Tuple[str, ...]:
 
 def env_entries(env: t.Optional[t.Mapping[str, t.Any]]) -> t.Tuple[t.Tuple[str, str], ...]:
     """Env names checked (values are secrets and never shown), added names sorted for a stable file."""
-    for name, value in (env or {}).items():
-        if isinstance(value, (dict, list)):
-            raise SpecInputError("env: the value of %s must be a string, not a %s" % (name, type(value).__name__))
     try:
         pairs = env_pairs(env)
     except ExecInputError as exc:
@@ -221,16 +219,20 @@ def options_from_params(params: t.Mapping[str, t.Any]) -> SpecOptions:
 
 
 def check_bundle(bundle: t.Any) -> str:
-    return _absolute("bundle", bundle)
+    path = _absolute("bundle", bundle)
+    problem = directory_problem("bundle", path, "the bundle directory (it holds config.json and usually rootfs)")
+    if problem:
+        raise SpecInputError(problem)
+    return path
 
 
-def check_rootfs(bundle: str, root_path: str) -> str:
-    """The rootfs directory on the host; it must exist (runc cannot start without one)."""
+def rootfs_missing(bundle: str, root_path: str) -> t.Optional[str]:
+    """Why the rootfs directory on the host is unusable (runc cannot start without one), or None."""
     path = os.path.join(bundle, root_path)
     if not os.path.isdir(path):
-        raise SpecInputError("rootfs: %s does not exist or is not a directory; unpack the container's root filesystem "
-                             "there first, or point rootfs at it (relative to bundle, or absolute)" % path)
-    return path
+        return ("rootfs: %s does not exist or is not a directory; unpack the container's root filesystem "
+                "there first, or point rootfs at it (relative to bundle, or absolute)" % path)
+    return None
 
 
 HardLimit = t.Callable[[str], t.Optional[int]]

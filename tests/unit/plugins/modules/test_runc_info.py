@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """runc_info's main() with arguments and a recording runner: one ``runc list``, the containers and
-host facts; a forbidden (missing) root holds no containers; clean failures for a missing runc, and
+host facts; a missing root holds no containers, a root on /proc fails cleanly; clean failures for a missing runc, and
 an unreadable bundle is reported per container."""
 
 from __future__ import annotations
@@ -41,8 +41,15 @@ def test_one_list_call(run_module: RunModule, runner: t.Any, recorded: t.Any, ar
     assert result["changed"] is False and "host" not in result
 
 
-def test_forbidden_root_holds_no_containers(run_module: RunModule, runner: t.Any, args: t.Any) -> None:
+def test_forbidden_root_fails_cleanly(run_module: RunModule, runner: t.Any, args: t.Any) -> None:
     result = run_module(runc_info.main, args(root="/proc/forbidden-root"), runner=runner)
+    assert result["failed"] and result["msg"].startswith(
+        "root: /proc/forbidden-root is on a proc file system, where no directory or file of ours can be made"), result
+    assert runner.calls == []
+
+
+def test_missing_root_holds_no_containers(run_module: RunModule, runner: t.Any, args: t.Any, tmp_path: Path) -> None:
+    result = run_module(runc_info.main, args(root=str(tmp_path / "no-root-yet")), runner=runner)
     assert result["containers"] == [] and runner.calls == []
 
 

@@ -56,6 +56,7 @@ class Host:
         self.images = tmp_path / "images"
         self.bundle = tmp_path / "bundle"
         _fill(self.bundle, ["config.json"])
+        (tmp_path / "runc-root").mkdir()
 
     def running(self) -> None:
         self.runner.respond(stdout=self.recorded("state-running.json"))
@@ -79,6 +80,7 @@ class Host:
 
     def params(self, **params: t.Any) -> t.Dict[str, t.Any]:
         params.setdefault("image_path", str(self.images))
+        params.setdefault("root", str(self.images.parent / "runc-root"))  # where the container's lock is taken
         if params.get("state") == "restored":
             params.setdefault("bundle", str(self.bundle))
         return _defaults(**params)

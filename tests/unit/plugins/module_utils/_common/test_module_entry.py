@@ -54,8 +54,16 @@ def test_executable_is_looked_up_on_path(fake_runc: Path) -> None:
     pytest.param(dict(executable="no-such-runc"), nowhere, "executable: 'no-such-runc' was not found on PATH", id="not-on-path"),
     pytest.param(dict(executable="/no/sbin/runc"), nowhere, "executable: /no/sbin/runc is not an executable file",
                  id="path-missing"),
-    pytest.param(dict(command_timeout=0), nowhere, "command_timeout must be a positive number of seconds", id="timeout-0"),
-    pytest.param(dict(command_timeout=-0.5), nowhere, "command_timeout must be a positive", id="timeout-negative"),
+    pytest.param(dict(command_timeout=0), nowhere,
+                 "command_timeout must be a number of seconds above 0 and at most 86400", id="timeout-0"),
+    pytest.param(dict(command_timeout=-0.5), nowhere, "command_timeout must be a number of seconds above 0",
+                 id="timeout-negative"),
+    pytest.param(dict(command_timeout=86401), nowhere, "command_timeout must be a number of seconds above 0 and "
+                 "at most 86400, got 86401", id="timeout-over-a-day"),
+    pytest.param(dict(root="/proc/ocitools-root"), nowhere, "root: /proc/ocitools-root is on a proc file system",
+                 id="root-on-proc"),
+    pytest.param(dict(root="/etc/hostname"), nowhere, "root: /etc/hostname exists and is not a directory; give "
+                 "runc's state directory (default /run/runc)", id="root-a-file"),
 ])
 def test_bad_shared_option_is_a_task_error(given: t.Dict[str, t.Any], find: t.Any, message: str) -> None:
     with pytest.raises(TaskError) as caught:
@@ -171,3 +179,25 @@ def test_client_is_made_once(run_module: RunModule, fake_runc: Path) -> None:
         return {"changed": False, "same": make_runc() is make_runc()}
 
     assert run_module(_main(task), {"executable": str(fake_runc)})["same"] is True
+
+
+@pytest.mark.parametrize("given, message", [
+    pytest.param({"name": "/tmp\0x"}, "name: contains a NUL byte", id="nul-option"),
+    pytest.param({"name": "n", "log": "/tmp/l\0g"}, "log: contains a NUL byte", id="nul-shared-option"),
+    pytest.param({"env": {"S": "i10-secret\0"}}, "env.S: contains a NUL byte", id="nul-env"),
+])
+def test_nul_bytes_fail_before_the_task(run_module: RunModule, given: t.Dict[str, t.Any], message: str) -> None:
+    ran: t.List[bool] = []
+
+    def task(task_params: t.Any, make_runc: t.Any, check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+        ran.append(True)
+        return {"changed": False}
+
+    def main() -> None:
+        run_task(dict(name=dict(type="str"), env=dict(type="dict", no_log=True)), task)
+
+    # ansible-core 2.21 logs the invocation to syslog before the module runs, which itself fails cleanly on a NUL
+    # byte in an option that is not no_log ("Failed to log to syslog"); a no_log task skips that log, as 2.19 does.
+    result = run_module(main, dict(given, _ansible_no_log=True))
+    assert result["failed"] is True and result["msg"].startswith(message), result
+    assert "i10-secret" not in str(result) and ran == []

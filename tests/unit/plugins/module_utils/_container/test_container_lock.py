@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, LockTimeoutError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
+from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import (
+    ContainerLock,
+    LockTimeoutError,
+    held_by_task,
+)
 
 
 def test_second_holder_waits_then_times_out(tmp_path: Path) -> None:
@@ -54,3 +59,30 @@ def test_waiter_survives_a_discarded_lock_file(tmp_path: Path) -> None:
     assert order == ["first", "second"]
     # The waiter locked a fresh file at the path, not the removed one.
     assert (tmp_path / "web@ocitools.lock").exists()
+
+
+class _AreaError(TaskError):
+    pass
+
+
+def test_held_by_task_names_the_id_when_the_wait_times_out(tmp_path: Path) -> None:
+    with ContainerLock(str(tmp_path), "web").held(timeout=1):
+        with pytest.raises(_AreaError, match=r"^id: container web stayed locked by another task for 0 seconds"):
+            with held_by_task(ContainerLock(str(tmp_path), "web"), 0.2, _AreaError):
+                pass  # pragma: no cover - the lock is never got
+
+
+def test_held_by_task_names_root_when_the_lock_file_cannot_be_made(tmp_path: Path) -> None:
+    regular = tmp_path / "regular"
+    regular.write_text("keep")
+    with pytest.raises(_AreaError) as caught:
+        with held_by_task(ContainerLock(str(regular / "root"), "web"), 1, _AreaError):
+            pass  # pragma: no cover - the lock is never got
+    assert caught.value.msg.startswith("root: cannot use %s" % (regular / "root")), caught.value.msg
+    assert caught.value.details == {"path": str(regular / "root")} and regular.read_text() == "keep"
+
+
+def test_held_by_task_passes_other_failures_on(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        with held_by_task(ContainerLock(str(tmp_path / "root"), "web"), 1):
+            (tmp_path / "elsewhere" / "x").read_text()

@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.kill import (
     descendants,
+    exec_processes,
     kill_exec_process,
     parent_pid,
     read_pid_file,
@@ -49,3 +50,13 @@ def test_nothing_is_killed_for_a_pid_outside_the_container(runc: Runc, runner: t
 def test_nothing_is_killed_when_the_container_is_gone(runc: Runc, runner: t.Any) -> None:
     runner.respond(stderr='time="x" level=error msg="container does not exist"', rc=1)
     assert kill_exec_process(runc, "web", 1234) == []
+
+
+def test_exec_processes_include_its_session_and_group_after_the_leader_exited() -> None:
+    # 10 is the exec'd sh (gone); 11 its background sleep, reparented to the container's init (1);
+    # 12 a child of 11; 13 another exec's process; 1 the container's init.
+    parents = {11: 1, 12: 11, 13: 1, 1: 0}
+    groups = {11: (10, 10), 12: (11, 10), 13: (13, 13), 1: (1, 1)}
+    assert sorted(exec_processes(10, [1, 11, 12, 13], parents.get, groups.__getitem__)) == [11, 12]
+    assert sorted(exec_processes(10, [1, 10, 11, 12, 13], {**parents, 10: 1}.get, {**groups, 10: (10, 10)}.__getitem__)) \
+        == [10, 11, 12]

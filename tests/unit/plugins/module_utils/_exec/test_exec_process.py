@@ -97,7 +97,7 @@ def params(**overrides: t.Any) -> t.Dict[str, t.Any]:
 
 def test_request_from_params_full() -> None:
     request = request_from_params(params(
-        env={"SECRET": SECRET, "N": 3}, user="1000:100", additional_gids=[10, 20], stdin="data",
+        env={"SECRET": SECRET, "N": "3"}, user="1000:100", additional_gids=[10, 20], stdin="data",
         capabilities=["net_admin", "CAP_NET_ADMIN", "sys_ptrace"], timeout=5.0, no_new_privileges=False,
         creates="/done", run_in_check_mode=True,
     ))
@@ -118,6 +118,11 @@ def test_stdin_without_newline() -> None:
     pytest.param({"detach": True, "stdin": "x"}, "^stdin: ", id="detach-stdin"),
     pytest.param({"additional_gids": [-1]}, "^additional_gids: ", id="negative-gid"),
     pytest.param({"env": {"A=B": SECRET}}, "^env: 'A=B' is not a valid", id="env-name"),
+    pytest.param({"env": {"FLAG": True}}, "^env: the value of FLAG must be a string, not a boolean", id="env-bool"),
+    pytest.param({"env": {"N": 4}}, "^env: the value of N must be a string, not a number", id="env-int"),
+    pytest.param({"env": {"E": None}}, "^env: the value of E must be a string, not null", id="env-null"),
+    pytest.param({"timeout": 86401.0}, "^timeout: must be a number of seconds above 0 and at most 86400", id="timeout-day"),
+    pytest.param({"timeout": float("nan")}, "^timeout: ", id="timeout-nan"),
 ])
 def test_request_refused(overrides: t.Dict[str, t.Any], message: str) -> None:
     with pytest.raises(ExecInputError, match=message) as caught:

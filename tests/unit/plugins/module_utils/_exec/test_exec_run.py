@@ -43,6 +43,7 @@ def with_state(runner: t.Any, bundle: Path) -> t.Callable[[str], None]:
 
 @pytest.fixture
 def runc(runner: t.Any, tmp_path: Path) -> Runc:
+    (tmp_path / "root").mkdir()
     return Runc(GlobalOptions(root=str(tmp_path / "root")), runner=runner)
 
 
@@ -69,7 +70,7 @@ def test_runs_with_a_process_spec(runc: Runc, runner: t.Any, with_state: t.Any) 
     outcome = run_exec(runc, request(env=(("SECRET", SECRET),), stdin=b"in\n"), check_mode=False)
     assert not outcome.failed
     result = outcome.result
-    assert (result["rc"], result["stdout"], result["stderr"]) == (0, "hi\n", "warn\n")
+    assert (result["rc"], result["stdout"], result["stderr"]) == (0, "hi", "warn")  # strip_empty_ends
     assert (result["stdout_lines"], result["stderr_lines"], result["changed"]) == (["hi"], ["warn"], True)
     assert result["cmd"] == ["sh", "-c", "echo hi"] and result["env"] == ["SECRET=********"]
     assert {"start", "end", "delta"} <= set(result)
@@ -87,7 +88,7 @@ def test_non_zero_rc_fails_with_the_output(runc: Runc, runner: t.Any, with_state
     runner.respond(stdout="out\n", stderr="err\n", rc=3)
     outcome = run_exec(runc, request(), check_mode=False)
     assert outcome.failed
-    assert (outcome.result["msg"], outcome.result["rc"], outcome.result["stdout"]) == ("non-zero return code", 3, "out\n")
+    assert (outcome.result["msg"], outcome.result["rc"], outcome.result["stdout"]) == ("non-zero return code", 3, "out")
 
 
 @pytest.mark.parametrize("status, message", [
@@ -203,3 +204,40 @@ def test_an_unreadable_config(runc: Runc, runner: t.Any, with_state: t.Any, bund
     (bundle / "config.json").unlink()
     outcome = run_exec(runc, request(), check_mode=False)
     assert outcome.failed and outcome.result["msg"].startswith("cannot build the process from the container's config")
+
+
+@pytest.mark.parametrize("strip, expected, lines", [
+    (True, ("a\n\nb", ""), ["a", "", "b"]),
+    (False, ("a\n\nb\r\n\n", "\n"), ["a", "", "b", ""]),
+])
+def test_strip_empty_ends_drops_only_trailing_newlines(runc: Runc, runner: t.Any, with_state: t.Any, strip: bool,
+                                                       expected: t.Tuple[str, str], lines: t.List[str]) -> None:
+    with_state("running")
+    runner.respond(stdout="a\n\nb\r\n\n", stderr="\n")
+    result = run_exec(runc, request(strip_empty_ends=strip), check_mode=False).result
+    assert (result["stdout"], result["stderr"]) == expected
+    assert result["stdout_lines"] == lines
+
+
+def test_timeout_after_the_process_exited_says_its_output_stayed_open(runc: Runc, runner: t.Any, with_state: t.Any,
+                                                                      monkeypatch: t.Any) -> None:
+    with_state("running")
+    monkeypatch.setattr(exec_run, "kill_exec_process", lambda client, container_id, pid: [pid + 5])
+
+    def exited_but_pipes_open(call: t.Any) -> None:
+        Path(call.argv[call.argv.index("--pid-file") + 1]).write_text("777")
+        raise RuncTimeoutError("runc exec did not finish", argv=call.argv, stdout="started\n")
+
+    runner.respond(action=exited_but_pipes_open)
+    outcome = run_exec(runc, request(timeout=8.0), check_mode=False)
+    assert outcome.failed and outcome.result["stdout"] == "started"
+    assert outcome.result["msg"].startswith("the command's process exited, but its stdout or stderr stayed open "
+                                            "until the timeout of 8.0 seconds")
+    assert outcome.result["msg"].endswith("its processes in the container were killed (host pids 782)")
+
+
+def test_no_state_root_means_no_container_and_no_runc_call(runner: t.Any, tmp_path: Path) -> None:
+    runc = Runc(GlobalOptions(root=str(tmp_path / "missing")), runner=runner)
+    outcome = run_exec(runc, request(), check_mode=True)
+    assert outcome.result.get("skipped") and "does not exist under root" in outcome.result["msg"]
+    assert runner.calls == [] and not (tmp_path / "missing").exists()

@@ -9,7 +9,7 @@ import typing as t
 import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import MAX_ID_LENGTH, validate_container_id
 
 
 @pytest.mark.parametrize("container_id", [
@@ -19,7 +19,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import val
     pytest.param("...", id="three-dots"),
     pytest.param(".hidden", id="leading-dot"),
     pytest.param("0123456789", id="digits"),
-    pytest.param("x" * 1024, id="max-length"),
+    pytest.param("x" * 227, id="max-length"),
 ])
 def test_valid_ids_are_returned(container_id: str) -> None:
     assert validate_container_id(container_id) == container_id
@@ -31,7 +31,7 @@ def test_valid_ids_are_returned(container_id: str) -> None:
     pytest.param(12, "non-empty string", id="int"),
     pytest.param(".", "names a directory", id="dot"),
     pytest.param("..", "names a directory", id="dot-dot"),
-    pytest.param("x" * 1025, "at most 1024", id="too-long"),
+    pytest.param("x" * 228, r"at most 227 are allowed \(files named after it", id="too-long"),
     pytest.param("a/b", "only ASCII letters", id="slash"),
     pytest.param("../escape", "only ASCII letters", id="path-escape"),
     pytest.param("has space", "only ASCII letters", id="space"),
@@ -52,3 +52,9 @@ def test_invalid_ids_are_refused_with_the_reason(container_id: t.Any, message: s
 def test_invalid_id_error_is_a_value_error() -> None:
     with pytest.raises(ValueError):
         validate_container_id("a b")
+
+
+def test_the_longest_id_leaves_every_file_named_after_it_within_name_max() -> None:
+    longest = "x" * MAX_ID_LENGTH
+    names = [longest + "@ocitools.lock", longest + "@ocitools.json", "." + longest + "@ocitools.json.abcdefgh.tmp"]
+    assert max(len(name) for name in names) == 255

@@ -17,6 +17,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import (
     attribute_changes,
     attributes_for_write,
     attributes_from_params,
+    bundle_mode_change,
     current_attributes,
     ensure_bundle,
     is_unreadable,
@@ -101,12 +102,25 @@ def test_failed_write_removes_the_temp_file(tmp_path: Path, monkeypatch: pytest.
     assert os.listdir(tmp_path) == []
 
 
-def test_ensure_bundle_creates_0755_despite_the_umask(tmp_path: Path) -> None:
+def test_ensure_bundle_creates_0700_despite_the_umask(tmp_path: Path) -> None:
     bundle = tmp_path / "a" / "bundle"
-    old = os.umask(0o077)
+    old = os.umask(0o277)
     try:
         ensure_bundle(str(bundle))
     finally:
         os.umask(old)
-    assert stat.S_IMODE(bundle.stat().st_mode) == 0o755
+    assert stat.S_IMODE(bundle.stat().st_mode) == 0o700
     ensure_bundle(str(bundle))  # present: nothing to do
+
+
+@pytest.mark.parametrize("mode, has_env, expected", [
+    (0o755, True, (0o755, 0o750)),
+    (0o751, True, (0o751, 0o750)),
+    (0o750, True, None),
+    (0o755, False, None),
+])
+def test_bundle_loses_others_permissions_only_with_env(tmp_path: Path, mode: int, has_env: bool,
+                                                       expected: t.Optional[t.Tuple[int, int]]) -> None:
+    tmp_path.chmod(mode)
+    assert bundle_mode_change(str(tmp_path), has_env) == expected
+    assert bundle_mode_change(str(tmp_path / "missing"), True) is None

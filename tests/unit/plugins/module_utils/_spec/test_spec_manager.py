@@ -87,7 +87,7 @@ def test_check_mode_writes_nothing_not_even_the_bundle(runc: FakeRunc, bundle: P
 def test_missing_bundle_is_created_with_an_absolute_rootfs(runc: FakeRunc, bundle: Path, tmp_path: Path) -> None:
     new = tmp_path / "parent" / "new-bundle"
     assert run(runc, new, rootfs=str(bundle / "rootfs"))["changed"]
-    assert stat.S_IMODE(new.stat().st_mode) == 0o755 and (new / "config.json").is_file()
+    assert stat.S_IMODE(new.stat().st_mode) == 0o700 and (new / "config.json").is_file()
 
 
 def test_mode_only_change(runc: FakeRunc, bundle: Path) -> None:

@@ -15,7 +15,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation imp
     SpecInputError,
     check_bundle,
     check_rlimits,
-    check_rootfs,
+    rootfs_missing,
     current_hard_limit,
     options_from_params,
 )
@@ -70,7 +70,7 @@ def test_bad_input_names_the_option(changes: t.Dict[str, t.Any], prefix: str, wo
 
 def test_normalised_options() -> None:
     options = options_from_params(params(
-        env={"Z": 1, "A": "x"},
+        env={"Z": "1", "A": "x"},
         capabilities={"add": ["net_admin", "CAP_NET_ADMIN", "Sys_Time"], "drop": ["all"]},
         rlimits=[{"type": "nofile", "soft": 10, "hard": 20}],
         mounts=[{"destination": "/data", "source": "/srv", "options": ["ro"]},
@@ -99,10 +99,26 @@ def test_bundle_must_be_absolute() -> None:
 
 def test_rootfs_must_exist(tmp_path: Path) -> None:
     (tmp_path / "rootfs").mkdir()
-    assert check_rootfs(str(tmp_path), "rootfs") == str(tmp_path / "rootfs")
-    assert check_rootfs("/elsewhere", str(tmp_path)) == str(tmp_path)
-    with pytest.raises(SpecInputError, match="^rootfs: %s does not exist" % (tmp_path / "missing")):
-        check_rootfs(str(tmp_path), "missing")
+    assert rootfs_missing(str(tmp_path), "rootfs") is None
+    assert rootfs_missing("/elsewhere", str(tmp_path)) is None
+    assert str(rootfs_missing(str(tmp_path), "missing")).startswith("rootfs: %s does not exist" % (tmp_path / "missing"))
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p.write_text("x"), "exists and is not a directory"),
+    (lambda p: p.parent.joinpath("file").write_text("x"), "cannot be created"),
+])
+def test_bundle_must_be_or_become_a_directory(tmp_path: Path, make: t.Callable[[Path], t.Any], message: str) -> None:
+    bundle = tmp_path / "bundle"
+    make(bundle)
+    target = bundle if bundle.exists() else tmp_path / "file" / "bundle"
+    with pytest.raises(SpecInputError, match="^bundle: %s %s" % (target, message)):
+        check_bundle(str(target))
+
+
+def test_bundle_under_proc_is_refused() -> None:
+    with pytest.raises(SpecInputError, match="^bundle: /proc/ocitools-bundle is on a proc file system"):
+        check_bundle("/proc/ocitools-bundle")
 
 
 def test_rlimits_above_the_hard_limit_fail() -> None:
