@@ -38,8 +38,13 @@ ANSIBLE_LABELS = {
     'ansible_configuration_settings': 'reference_appendices/config.html',
     'common_return_values': 'reference_appendices/common_return_values.html',
 }
-# ansible_collections.NS.NAME.PLUGIN_TYPE: a plugin page of another collection (or ansible.builtin).
-PLUGIN_LABEL = re.compile(r'^ansible_collections\.(?P<ns>\w+)\.(?P<name>\w+)\.(?P<page>\w+_\w+)$')
+# ansible_collections.NS.NAME.PLUGIN_TYPE[__parameter-OPTION]: a plugin page (or one option on it) of another
+# collection or ansible.builtin; plugins that wrap ansible.builtin.ssh link to its options.
+PLUGIN_LABEL = re.compile(r'^ansible_collections\.(?P<ns>\w+)\.(?P<name>\w+)\.(?P<page>[a-z0-9]+(?:_[a-z0-9]+)+?)'
+                          r'(?:__(?P<anchor>[\w-]+))?$')
+# An environment variable named in plugin docs (:envvar:), documented on ansible-core's configuration page.
+ENVVAR_PAGE = 'reference_appendices/config.html#envvar-'
+
 THIS_COLLECTION = ('ocitools', 'runc')
 
 
@@ -49,14 +54,19 @@ def external_url(label: str) -> t.Optional[str]:
         return ANSIBLE_DOCS + ANSIBLE_LABELS[label]
     match = PLUGIN_LABEL.match(label)
     if match and (match.group('ns'), match.group('name')) != THIS_COLLECTION:
-        return ANSIBLE_DOCS + 'collections/%s/%s/%s.html' % (match.group('ns'), match.group('name'), match.group('page'))
+        anchor = '#' + match.group('anchor') if match.group('anchor') else ''
+        return ANSIBLE_DOCS + 'collections/%s/%s/%s.html%s' % (
+            match.group('ns'), match.group('name'), match.group('page'), anchor)
     return None
 
 
 def resolve_external(app: t.Any, env: t.Any, node: t.Any, contnode: t.Any) -> t.Optional[nodes.reference]:
-    if node.get('reftype') != 'ref':
+    if node.get('reftype') == 'envvar':
+        url = ANSIBLE_DOCS + ENVVAR_PAGE + node.get('reftarget', '')
+    elif node.get('reftype') == 'ref':
+        url = external_url(node.get('reftarget', ''))
+    else:
         return None
-    url = external_url(node.get('reftarget', ''))
     if url is None:
         return None  # a label of this collection that does not exist stays a warning (and fails -W)
     reference = nodes.reference('', '', internal=False, refuri=url)
