@@ -314,6 +314,7 @@ spec:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.arguments import SPEC_ARGUMENTS
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
     fail_with_error,
@@ -326,54 +327,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation imp
 
 def main() -> None:
     module = AnsibleModule(
-        argument_spec=runc_argument_spec(
-            bundle=dict(type="path", required=True),
-            rootfs=dict(type="str", default="rootfs"),
-            readonly_rootfs=dict(type="bool"),
-            args=dict(type="list", elements="str", required=True),
-            env=dict(type="dict", no_log=True),
-            cwd=dict(type="str"),
-            user=dict(type="dict", options=dict(
-                uid=dict(type="int"),
-                gid=dict(type="int"),
-                additional_gids=dict(type="list", elements="int"),
-            )),
-            hostname=dict(type="str"),
-            terminal=dict(type="bool", default=False),
-            capabilities=dict(type="dict", options=dict(
-                add=dict(type="list", elements="str", default=[]),
-                drop=dict(type="list", elements="str", default=[]),
-            )),
-            no_new_privileges=dict(type="bool"),
-            rlimits=dict(type="list", elements="dict", options=dict(
-                type=dict(type="str", required=True),
-                soft=dict(type="int", required=True),
-                hard=dict(type="int", required=True),
-            )),
-            mounts=dict(type="list", elements="dict", options=dict(
-                destination=dict(type="str", required=True),
-                source=dict(type="str"),
-                type=dict(type="str", default="bind"),
-                options=dict(type="list", elements="str", default=[]),
-            )),
-            namespaces=dict(type="dict"),
-            resources=dict(type="dict", options=dict(
-                memory_limit=dict(type="int"),
-                cpu_shares=dict(type="int"),
-                cpu_quota=dict(type="int"),
-                cpu_period=dict(type="int"),
-                cpuset_cpus=dict(type="str"),
-                cpuset_mems=dict(type="str"),
-                pids_limit=dict(type="int"),
-                blkio_weight=dict(type="int"),
-            )),
-            annotations=dict(type="dict"),
-            rootless_spec=dict(type="bool", default=False),
-            spec=dict(type="dict"),
-            mode=dict(type="raw", default="0644"),
-            owner=dict(type="str"),
-            group=dict(type="str"),
-        ),
+        argument_spec=runc_argument_spec(**SPEC_ARGUMENTS),
         supports_check_mode=True,
     )
     try:

@@ -88,7 +88,7 @@ class ContainerParams:
     recreate: bool = False
     stop_signal: str = "SIGTERM"
     stop_timeout: float = 10
-    wait_started: float = 1.0
+    wait_started: float = 0
     log_path: t.Optional[str] = None
     pid_file: t.Optional[str] = None
     no_pivot: bool = False
@@ -120,7 +120,7 @@ class ContainerParams:
             id=container_id, state=state, bundle=os.path.realpath(bundle) if bundle else None,
             root=options.get("root") or default_root(), restart=bool(options.get("restart")),
             recreate=bool(options.get("recreate")), stop_signal=stop_signal,
-            stop_timeout=options.get("stop_timeout", 10), wait_started=options.get("wait_started", 1.0),
+            stop_timeout=options.get("stop_timeout", 10), wait_started=options.get("wait_started") or 0,
             log_path=log_path, pid_file=options.get("pid_file"), no_pivot=bool(options.get("no_pivot")),
             no_new_keyring=bool(options.get("no_new_keyring")), preserve_fds=options.get("preserve_fds") or 0,
         )
@@ -194,6 +194,10 @@ class ContainerManager:
                 % (self.params.id, lock_timeout, self.lock.path)
             )
 
+    def converge_held(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
+        """Converge to ``spec`` (None for state absent) while the caller holds ``self.lock`` (runc_stack)."""
+        return self._converge(spec)
+
     def _converge(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
         current = self._find()
         status = current.status if current else ABSENT
@@ -202,7 +206,11 @@ class ContainerManager:
         if not self.check_mode:
             for action in actions:
                 self._execute(action)
-        final = current if self.check_mode else self._find()
+        if self.check_mode or not actions:
+            return self._result(current, current, actions, drift)
+        final = self._find()
+        if final is not None and final.status == STOPPED and START in actions and self.params.state != STOPPED:
+            self._fail_exited()
         return self._result(current, final, actions, drift)
 
     # -- reading ----------------------------------------------------------
@@ -278,13 +286,18 @@ class ContainerManager:
         except RuncError:
             self._clean_up()
             raise
-        exited = _poll_until(lambda: self.runc.state(params.id).status == STOPPED, params.wait_started)
-        if exited:
-            self._clean_up()
-            log_tail = _log_tail(params.log_path)
-            msg = "container %s exited right after start (status stopped); it was deleted; %s" % (
-                params.id, _about_log(params.log_path, log_tail))
-            raise ContainerTaskError(msg, status=STOPPED, log_tail=log_tail, actions=self.done + [START])
+        if params.wait_started and _poll_until(lambda: self.runc.state(params.id).status == STOPPED, params.wait_started):
+            self.done.append(START)
+            self._fail_exited()
+
+    def _fail_exited(self) -> t.NoReturn:
+        """A started container is stopped already: delete it and fail with its log tail."""
+        params = self.params
+        self._clean_up()
+        log_tail = _log_tail(params.log_path)
+        msg = "container %s exited right after start (status stopped); it was deleted; %s" % (
+            params.id, _about_log(params.log_path, log_tail))
+        raise ContainerTaskError(msg, status=STOPPED, log_tail=log_tail, actions=list(self.done))
 
     def _stop(self) -> None:
         params = self.params

@@ -205,6 +205,29 @@ def test_exit_right_after_start_fails_and_deletes(sim: SimulatedRunc, tmp_path: 
     assert sim.status is None
 
 
+def test_no_wait_by_default_and_an_exit_seen_in_the_final_state_fails(sim: SimulatedRunc, tmp_path: Path, bundle: Path) -> None:
+    log = tmp_path / "web.log"
+    log.write_text("fatal: no config\n")
+    sim.exits_on_start = True
+    opts = options(tmp_path, bundle, log_path=str(log))
+    del opts["wait_started"]
+    with pytest.raises(ContainerTaskError) as caught:
+        manage(sim, opts)
+    assert "exited right after start" in caught.value.msg and "fatal: no config" in caught.value.msg
+    assert caught.value.details["actions"] == ["create", "start"]
+    # no poll: create, the record's state, start, the final state, then the clean-up
+    assert [call[0] for call in sim.calls] == ["state", "create", "state", "start", "state", "state", "delete"]
+    assert sim.status is None
+
+
+def test_a_no_op_reads_the_container_once(sim: SimulatedRunc, tmp_path: Path, bundle: Path) -> None:
+    manage(sim, options(tmp_path, bundle))
+    sim.calls.clear()
+    result = manage(sim, options(tmp_path, bundle))
+    assert result["actions"] == [] and result["container"]["status"] == "running"
+    assert [call[0] for call in sim.calls] == ["state"]
+
+
 def test_failing_step_names_the_action(sim: SimulatedRunc, tmp_path: Path, bundle: Path) -> None:
     manage(sim, options(tmp_path, bundle))
     sim.fail["pause"] = "freezer broken"

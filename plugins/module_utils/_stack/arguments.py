@@ -1,0 +1,32 @@
+# -*- coding: utf-8 -*-
+# Copyright: ocitools contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""runc_stack's argument spec: each container takes runc_spec's and runc_container's options.
+
+``args`` is optional here: without it the bundle's config.json is used as it is (as
+runc_container does); with it, config.json is written from the spec options first.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.ocitools.runc.plugins.module_utils._container.arguments import CONTAINER_ARGUMENTS
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.arguments import SPEC_ARGUMENTS
+
+# The options that go to runc_spec's part; ``bundle`` is shared with the container's.
+SPEC_OPTION_NAMES = tuple(SPEC_ARGUMENTS)
+
+
+def container_options() -> t.Dict[str, t.Dict[str, t.Any]]:
+    """The options of one entry of ``containers``."""
+    options: t.Dict[str, t.Dict[str, t.Any]] = dict(SPEC_ARGUMENTS)
+    options.update(CONTAINER_ARGUMENTS)
+    options["args"] = dict(SPEC_ARGUMENTS["args"], required=False)
+    return options
+
+
+STACK_ARGUMENTS: t.Dict[str, t.Dict[str, t.Any]] = dict(
+    containers=dict(type="list", elements="dict", required=True, options=container_options()),
+    prune=dict(type="bool", default=False),
+)
