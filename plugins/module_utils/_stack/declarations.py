@@ -15,6 +15,7 @@ import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import ContainerParams, ContainerTaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import ABSENT, STOPPED
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import attributes_from_params
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import (
     SpecInputError,
     check_bundle,
@@ -56,7 +57,7 @@ def _declaration(index: int, entry: t.Mapping[str, t.Any], root: str) -> Declara
         if entry.get("namespaces") is not None and params.state != ABSENT:
             raise _entry_error(index, "namespaces: needs args (the bundle's config.json is written from the options)")
         return Declaration(index, params, None)
-    spec_params = {name: entry.get(name) for name in SPEC_OPTION_NAMES}
+    spec_params = {name: entry[name] for name in SPEC_OPTION_NAMES if entry.get(name) is not None}
     spec_params["bundle"] = params.bundle
     joins = joined(entry.get("namespaces"))
     try:
@@ -64,6 +65,7 @@ def _declaration(index: int, entry: t.Mapping[str, t.Any], root: str) -> Declara
         # Checked with stand-in pids: the real paths are only known at converge time.
         stand_in = resolve(entry.get("namespaces") or {}, {target: 1 for _kind, target in joins}, check_mode=False)
         options_from_params(dict(spec_params, namespaces=stand_in or None))
+        attributes_from_params(spec_params)
     except (SpecInputError, PodError) as exc:
         raise _entry_error(index, str(exc))
     return Declaration(index, params, spec_params, joins)
