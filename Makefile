@@ -10,7 +10,8 @@
 #   make lint         ansible-lint --profile production --offline, antsibull-docs lint-collection-docs
 #   make build        ansible-galaxy collection build + install --offline + ansible-doc of every module
 #   make molecule     molecule test --all in extensions/ (says so and succeeds when there is no scenario yet)
-#   make test         all of the above (venv unit sanity lint build integration molecule), then a summary
+#   make benchmark    benchmarks/bench.py: modules against command/shell yardsticks (root, runc; benchmark-smoke: N=2)
+#   make test         all of the above (venv unit sanity lint build integration molecule benchmark-smoke), then a summary
 #
 # How the collection is found (no conftest.py, no pytest-ansible):
 #   build/collections/ansible_collections/ocitools/runc is a symlink to the repo root (`make collections`).
@@ -62,10 +63,10 @@ export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
 .PHONY: help venv collections unit unit-dev unit-newest integration sanity sanity-2.19 sanity-2.19-oldest sanity-2.21 \
-	sanity-copy lint build molecule test summary clean
+	sanity-copy lint build molecule benchmark benchmark-smoke test summary clean
 
 help:
-	@sed -n '3,13p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- venvs
 venv: $(DEV)/.stamp $(NEWEST)/.stamp
@@ -203,6 +204,17 @@ molecule: $(DEV)/.stamp collections
 		cd $(ROOT)/extensions && OCITOOLS_CRIU=$$criu PATH=$(DEV)/bin:$$PATH $(DEV)/bin/molecule test --all; \
 	fi
 
+# ---------------------------------------------------------------- benchmarks (not timed tests)
+# Builds its own bundles and state root in a temporary directory and removes them; prints a table of ratios.
+benchmark: $(DEV)/.stamp collections
+	@[ "$$(id -u)" = 0 ] || { echo "benchmark: needs root (runc)" >&2; exit 1; }
+	PATH=$(DEV)/bin:$$PATH $(DEV)/bin/python $(ROOT)/benchmarks/bench.py $(BENCH_ARGS)
+
+# N = 2, one pair: keeps the benchmark working (a gate of make test); its figures mean nothing.
+benchmark-smoke: $(DEV)/.stamp collections
+	@[ "$$(id -u)" = 0 ] || { echo "benchmark-smoke: needs root (runc)" >&2; exit 1; }
+	PATH=$(DEV)/bin:$$PATH $(DEV)/bin/python $(ROOT)/benchmarks/bench.py --smoke
+
 # ---------------------------------------------------------------- the main job
 # playbooks/demo.yml on localhost: builds a busybox rootfs, deploys containers, exec, checkpoint/restore.
 # Debian 12's CRIU fails `criu check` on kernels 6.x: tests/setup/criu.py finds one that passes (the distro's
@@ -213,7 +225,7 @@ demo: $(DEV)/.stamp collections
 		-e runc_criu=$$criu -e demo_require_checkpoint=true $(ROOT)/playbooks/demo.yml
 
 # ---------------------------------------------------------------- everything
-GATES := unit sanity lint build integration molecule
+GATES := unit sanity lint build integration molecule benchmark-smoke
 
 # Runs every gate even after one fails (so one CI run reports them all), prints each gate's result and
 # time, then the pytest totals as the last line; exits non-zero when any gate failed.

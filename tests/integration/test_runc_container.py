@@ -245,8 +245,7 @@ def test_runc_failing_mid_create_leaves_nothing(ansible, runc_root, bundle_facto
 def test_container_exiting_at_start_fails_with_its_log(ansible, runc_root, bundle_factory, tmp_path) -> None:
     bundle = bundle_factory("exits", ["sh", "-c", "echo going down; exit 3"])
     log = tmp_path / "exits.log"
-    args = container_args("rc-exits", bundle, runc_root, log_path=str(log))
-    del args["wait_started"]  # the default watch catches it
+    args = container_args("rc-exits", bundle, runc_root, log_path=str(log), wait_started=1)  # a readiness wait
     result = ansible.module("runc_container", args)
     assert result.failed
     assert "exited right after start" in result.result["msg"] and "going down" in result.result["msg"]
