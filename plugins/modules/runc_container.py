@@ -200,9 +200,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ocitools.runc.plugins.module_utils._container.arguments import CONTAINER_ARGUMENTS
 from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import ContainerTaskError, manage_container
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    fail_with_error,
+    exit_with_result,
     runc_argument_spec,
     runc_from_module,
 )
@@ -213,15 +212,8 @@ def main() -> None:
         argument_spec=runc_argument_spec(**CONTAINER_ARGUMENTS),
         supports_check_mode=True,
     )
-    try:
-        result = manage_container(module.params, lambda: runc_from_module(module), module.check_mode, module._diff)
-        for warning in result.pop("warnings"):
-            module.warn(warning)
-        module.exit_json(**result)
-    except ContainerTaskError as exc:
-        module.fail_json(msg=exc.msg, **exc.details)
-    except RuncError as exc:
-        fail_with_error(module, exc)
+    exit_with_result(module, lambda: manage_container(module.params, lambda: runc_from_module(module), module.check_mode, module._diff),
+                     ContainerTaskError)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,9 @@ options:
     description:
       - The declared containers, each with its own id. They are converged in this order, except that a
         container joining another one's namespace comes after it.
+      - "The nested options (O(containers[].user), O(containers[].capabilities), O(containers[].rlimits),
+        O(containers[].mounts), O(containers[].resources)) take the same keys as in M(ocitools.runc.runc_spec),
+        checked by the module, which names a wrong one (for example C(containers[2].mounts[0].source))."
     type: list
     elements: dict
     required: true
@@ -85,17 +88,6 @@ options:
       user:
         description: As O(ocitools.runc.runc_spec#module:user).
         type: dict
-        suboptions:
-          uid:
-            description: The user id.
-            type: int
-          gid:
-            description: The primary group id.
-            type: int
-          additional_gids:
-            description: Supplementary group ids.
-            type: list
-            elements: int
       hostname:
         description: As O(ocitools.runc.runc_spec#module:hostname).
         type: str
@@ -106,17 +98,6 @@ options:
       capabilities:
         description: As O(ocitools.runc.runc_spec#module:capabilities).
         type: dict
-        suboptions:
-          add:
-            description: Capabilities to add.
-            type: list
-            elements: str
-            default: []
-          drop:
-            description: Capabilities to drop, or V(ALL).
-            type: list
-            elements: str
-            default: []
       no_new_privileges:
         description: As O(ocitools.runc.runc_spec#module:no_new_privileges).
         type: bool
@@ -124,40 +105,10 @@ options:
         description: As O(ocitools.runc.runc_spec#module:rlimits).
         type: list
         elements: dict
-        suboptions:
-          type:
-            description: The limit, as V(RLIMIT_NOFILE) or V(nofile).
-            type: str
-            required: true
-          soft:
-            description: The soft limit.
-            type: int
-            required: true
-          hard:
-            description: The hard limit.
-            type: int
-            required: true
       mounts:
         description: As O(ocitools.runc.runc_spec#module:mounts).
         type: list
         elements: dict
-        suboptions:
-          destination:
-            description: The absolute path inside the container.
-            type: str
-            required: true
-          source:
-            description: The host path, or the device or name of the filesystem.
-            type: str
-          type:
-            description: The filesystem type.
-            type: str
-            default: bind
-          options:
-            description: Mount options.
-            type: list
-            elements: str
-            default: []
       namespaces:
         description:
           - As O(ocitools.runc.runc_spec#module:namespaces), and also V(container:ID) to join the namespace
@@ -165,33 +116,8 @@ options:
             O(containers) with state V(running), V(created) or V(paused).
         type: dict
       resources:
-        description: As O(ocitools.runc.runc_spec#module:resources); changes are applied to a running container in place.
+        description: As O(ocitools.runc.runc_spec#module:resources). Changes are applied to a running container in place.
         type: dict
-        suboptions:
-          memory_limit:
-            description: Memory limit in bytes.
-            type: int
-          cpu_shares:
-            description: Relative cpu weight.
-            type: int
-          cpu_quota:
-            description: Microseconds of cpu time per period, or -1.
-            type: int
-          cpu_period:
-            description: The cpu quota period in microseconds.
-            type: int
-          cpuset_cpus:
-            description: The cpus the container may use.
-            type: str
-          cpuset_mems:
-            description: The memory nodes the container may use.
-            type: str
-          pids_limit:
-            description: Maximum number of processes, or -1.
-            type: int
-          blkio_weight:
-            description: Relative block I/O weight.
-            type: int
       annotations:
         description: As O(ocitools.runc.runc_spec#module:annotations).
         type: dict
@@ -334,9 +260,8 @@ pruned:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import ContainerTaskError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    fail_with_error,
+    exit_with_result,
     runc_argument_spec,
     runc_from_module,
 )
@@ -346,15 +271,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils._stack.manager impor
 
 def main() -> None:
     module = AnsibleModule(argument_spec=runc_argument_spec(**STACK_ARGUMENTS), supports_check_mode=True)
-    try:
-        result = manage_stack(module.params, lambda: runc_from_module(module), module.check_mode, module._diff)
-        for warning in result.pop("warnings"):
-            module.warn(warning)
-        module.exit_json(**result)
-    except ContainerTaskError as exc:
-        module.fail_json(msg=exc.msg, **exc.details)
-    except RuncError as exc:
-        fail_with_error(module, exc)
+    exit_with_result(module, lambda: manage_stack(module.params, lambda: runc_from_module(module), module.check_mode, module._diff),
+                     ContainerTaskError)
 
 
 if __name__ == "__main__":

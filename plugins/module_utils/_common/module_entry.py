@@ -91,3 +91,21 @@ def fail_with_error(module: AnsibleModule, error: Exception, **result: t.Any) ->
     result.setdefault("msg", str(error))
     module.fail_json(**result)
     raise AssertionError("fail_json returned")  # pragma: no cover - fail_json exits
+
+
+def exit_with_result(module: AnsibleModule, call: t.Callable[[], t.Dict[str, t.Any]],
+                     task_error: t.Type[Exception]) -> t.NoReturn:
+    """exit_json with ``call()``'s result, its ``warnings`` as module warnings.
+
+    ``task_error`` (an exception with ``msg`` and ``details``) and errors from the client fail the task.
+    """
+    try:
+        result = call()
+    except RuncError as exc:
+        fail_with_error(module, exc)
+    except task_error as exc:
+        module.fail_json(msg=getattr(exc, "msg"), **getattr(exc, "details"))
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
+    module.exit_json(**result)
+    raise AssertionError("exit_json returned")  # pragma: no cover - exit_json exits

@@ -14,13 +14,14 @@ import typing as t
 from ansible_collections.ocitools.runc.plugins.module_utils._container.arguments import CONTAINER_ARGUMENTS
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.arguments import SPEC_ARGUMENTS
 
-# The options that go to runc_spec's part; ``bundle`` is shared with the container's.
-SPEC_OPTION_NAMES = tuple(SPEC_ARGUMENTS)
-
-
 def container_options() -> t.Dict[str, t.Dict[str, t.Any]]:
-    """The options of one entry of ``containers``."""
-    options: t.Dict[str, t.Dict[str, t.Any]] = dict(SPEC_ARGUMENTS)
+    """The options of one entry of ``containers``.
+
+    Nested options (user, capabilities, rlimits, mounts, resources) are checked by runc_spec's own
+    validation, which names the entry and the key, so they are plain dicts and lists here.
+    """
+    options = {name: {key: value for key, value in option.items() if key != "options"}
+               for name, option in SPEC_ARGUMENTS.items()}
     options.update(CONTAINER_ARGUMENTS)
     options["args"] = dict(SPEC_ARGUMENTS["args"], required=False)
     return options

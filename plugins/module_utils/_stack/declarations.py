@@ -21,7 +21,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation imp
     check_bundle,
     options_from_params,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._stack.arguments import SPEC_OPTION_NAMES
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.arguments import SPEC_ARGUMENTS
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.pods import PodError, converge_order, joined, resolve
 
 
@@ -48,6 +48,22 @@ def _entry_error(index: int, message: str) -> ContainerTaskError:
     return ContainerTaskError("containers[%d].%s" % (index, message))
 
 
+def _check_nested_keys(index: int, entry: t.Mapping[str, t.Any]) -> None:
+    """Keys of the nested options as runc_spec's argument spec has them (Ansible does not check them here)."""
+    for name, option in SPEC_ARGUMENTS.items():
+        value, known = entry.get(name), option.get("options")
+        if value is None or known is None:
+            continue
+        items = value if isinstance(value, list) else [value]
+        for position, item in enumerate(items):
+            where = "%s[%d]" % (name, position) if isinstance(value, list) else name
+            if not isinstance(item, dict):
+                raise _entry_error(index, "%s: must be a mapping, not %s" % (where, type(item).__name__))
+            unknown = sorted(set(item) - set(known))
+            if unknown:
+                raise _entry_error(index, "%s: unknown key %s; use %s" % (where, ", ".join(unknown), ", ".join(known)))
+
+
 def _declaration(index: int, entry: t.Mapping[str, t.Any], root: str) -> Declaration:
     try:
         params = ContainerParams.from_options(dict(dict(state="running", stop_timeout=10), **dict(entry, root=root)))
@@ -57,7 +73,8 @@ def _declaration(index: int, entry: t.Mapping[str, t.Any], root: str) -> Declara
         if entry.get("namespaces") is not None and params.state != ABSENT:
             raise _entry_error(index, "namespaces: needs args (the bundle's config.json is written from the options)")
         return Declaration(index, params, None)
-    spec_params = {name: entry[name] for name in SPEC_OPTION_NAMES if entry.get(name) is not None}
+    _check_nested_keys(index, entry)
+    spec_params = {name: entry[name] for name in SPEC_ARGUMENTS if entry.get(name) is not None}
     spec_params["bundle"] = params.bundle
     joins = joined(entry.get("namespaces"))
     try:

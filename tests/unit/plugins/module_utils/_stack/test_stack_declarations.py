@@ -43,6 +43,8 @@ def test_joining_containers_come_after_the_one_they_join(tmp_path: Path) -> None
     ([entry("a", bundle=None)], "containers[0].bundle: required when state is running"),
     ([entry("a", args=[])], "containers[0].args: the command is empty"),
     ([entry("a", mounts=[{"destination": "/data"}])], "containers[0].mounts[0].source: a bind mount needs"),
+    ([entry("a", resources={"memory_limt": 1})], "containers[0].resources: unknown key memory_limt; use memory_limit"),
+    ([entry("a", mounts=["/data"])], "containers[0].mounts[0]: must be a mapping, not str"),
     ([entry("a", stop_timeout=-1)], "containers[0].stop_timeout: must not be negative"),
     ([entry("a", args=None, namespaces={"network": "host"})], "containers[0].namespaces: needs args"),
     ([entry("a", namespaces={"network": "container:nope"})],
