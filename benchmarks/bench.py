@@ -6,8 +6,8 @@
     make benchmark-smoke    # N = 2, one repetition: keeps the benchmark working (CI runs it)
 
 Needs root and runc. Builds a busybox rootfs and the bundles it needs under a temporary directory, uses
-its own runc state root (ids ``c14-bench-*``), and deletes every container and file it made, also when
-interrupted. Each case runs its two sides in turn (A B A B ...); setup (deleting or creating containers
+its own runc state root on tmpfs under /run (ids ``c14-bench-*``), and deletes every container and file it
+made, also when interrupted. Each case runs its two sides in turn (A B A B ...); setup (deleting or creating containers
 so that a side starts from the same state) is not timed. The table shows the median wall time of each
 side and the median of the per-pair ratios A/B, which is what to read on a busy machine.
 """
@@ -42,8 +42,9 @@ class Bench:
 
     def __init__(self, workdir: Path, python: str) -> None:
         self.workdir = workdir
-        self.root = workdir / "runc-root"
-        self.root.mkdir()
+        # runc's state root on tmpfs, as runc's default /run/runc is (removed with the workdir)
+        self.root = Path(tempfile.mkdtemp(prefix="ocitools-bench-", dir="/run"))
+        (workdir / "runc-root").symlink_to(self.root)
         self.python = python
         self.rootfs = rootfs_setup.build_busybox_rootfs(workdir / "rootfs")
         self.bundle = rootfs_setup.make_bundle(workdir / "bundle", ARGS, rootfs=self.rootfs)
@@ -113,8 +114,8 @@ class Bench:
 
     def state_loop(self, count: int) -> Path:
         argv = [RUNC, "--root", str(self.root), "state", "{{ item }}"]
-        return self.write("state-loop-%d" % count, [self.loop_task("ansible.builtin.command", {"argv": argv}, count,
-                                                                    changed_when=False)])
+        task = self.loop_task("ansible.builtin.command", {"argv": argv}, count, changed_when=False)
+        return self.write("state-loop-%d" % count, [task])
 
     def shell_loop(self, count: int) -> Path:
         runc = "%s --root %s" % (RUNC, self.root)
@@ -166,10 +167,11 @@ def paired(reps: int, a: t.Callable[[], float], b: t.Callable[[], float], setup:
 
 def slope(points: t.Sequence[t.Tuple[int, float]]) -> float:
     """Least-squares seconds per container."""
-    mean_n = statistics.mean(n for n, _ in points)
-    mean_s = statistics.mean(s for _, s in points)
-    den = sum((n - mean_n) ** 2 for n, _ in points)
-    return sum((n - mean_n) * (s - mean_s) for n, s in points) / den if den else 0.0
+    counts = [point[0] for point in points]
+    seconds = [point[1] for point in points]
+    mean_n, mean_s = statistics.mean(counts), statistics.mean(seconds)
+    den = sum((n - mean_n) ** 2 for n in counts)
+    return sum((n - mean_n) * (s - mean_s) for n, s in zip(counts, seconds)) / den if den else 0.0
 
 
 def run(bench: Bench, reps: int, loop_n: int, stack_n: int, info_n: int, sizes: t.Sequence[int],
@@ -230,7 +232,7 @@ def report(rows: t.Sequence[Row], growth: t.Sequence[t.Tuple[int, float, float]]
         print("| %d | %.2f s | %.2f s |" % (count, converge, noop))
     if len(growth) > 1:
         print("\nslope (least squares): converge %.1f ms per container, no-op %.2f ms per container" % (
-            1000 * slope([(n, c) for n, c, _ in growth]), 1000 * slope([(n, s) for n, _, s in growth])))
+            1000 * slope([(row[0], row[1]) for row in growth]), 1000 * slope([(row[0], row[2]) for row in growth])))
     podman = shutil.which("podman")
     print("\npodman_container column: %s" % (
         "not measured: podman is not installed on this host" if not podman
@@ -260,6 +262,7 @@ def main(argv: t.Optional[t.Sequence[str]] = None) -> int:
     finally:
         if bench is not None:
             bench.delete_all()
+            shutil.rmtree(bench.root, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
 

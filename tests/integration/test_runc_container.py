@@ -163,7 +163,7 @@ def test_stop_timeout_kills_a_process_that_ignores_sigterm(ansible, runc_root, b
 
 
 def write_failing_runc(directory: Path) -> Path:
-    """A runc that really creates the container, then reports failure (runc failing mid-create).
+    """A runc that really creates (or runs) the container, then reports failure (runc failing mid-create).
 
     The error goes to runc's --log, where the client reads it (stderr belongs to the container).
     """
@@ -171,7 +171,7 @@ def write_failing_runc(directory: Path) -> Path:
     wrapper = directory / "failing-runc"
     wrapper.write_text(
         "#!%s\nimport os, subprocess, sys\n"
-        "if 'create' in sys.argv:\n"
+        "if 'create' in sys.argv or 'run' in sys.argv:\n"
         "    subprocess.run([%r] + sys.argv[1:], check=False)\n"
         "    log = sys.argv[sys.argv.index('--log') + 1]\n"
         "    open(log, 'a').write('{\"level\": \"error\", \"msg\": \"simulated failure after create\"}\\n')\n"

@@ -58,11 +58,12 @@ class SimulatedRunc:
             bundle = Path(words[words.index("--bundle") + 1])
             (bundle / "config.json").write_text(json.dumps(DEFAULT_SPEC))
             return self._ok(argv)
-        if command == "create":
+        if command in ("create", "run"):
             if container_id in self.fail:
                 return CommandResult(list(argv), 1, b"", ('level=error msg="%s"\n' % self.fail[container_id]).encode())
             self.next_pid += 1
-            self.containers[container_id] = Container("created", words[words.index("--bundle") + 1], self.next_pid,
+            status = "running" if command == "run" else "created"
+            self.containers[container_id] = Container(status, words[words.index("--bundle") + 1], self.next_pid,
                                                       "t%d" % self.next_pid)
             return self._ok(argv)
         if container_id not in self.containers:
