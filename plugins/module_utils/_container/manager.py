@@ -381,10 +381,13 @@ class ContainerManager:
         return self._declared
 
     def _record(self, state: ContainerState) -> None:
-        """The record of what the container was made from; a container that cannot have one is deleted."""
+        """The record of what the container was made from; a container made now that cannot have one is deleted."""
         try:
             self._write_record(state)
         except OSError as exc:
+            if CREATE not in self.done:  # updated in place: it keeps running, drift stays unknown
+                self.warnings.append("could not record the config of container %s: %s" % (self.params.id, exc))
+                return
             self._clean_up()
             raise ContainerTaskError("root: cannot write the record of container %s (%s); the container was deleted"
                                      % (self.params.id, exc), actions=self.done)
