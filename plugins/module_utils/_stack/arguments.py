@@ -14,6 +14,7 @@ import typing as t
 from ansible_collections.ocitools.runc.plugins.module_utils._container.arguments import CONTAINER_ARGUMENTS
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.arguments import SPEC_ARGUMENTS
 
+
 def container_options() -> t.Dict[str, t.Dict[str, t.Any]]:
     """The options of one entry of ``containers``.
 

@@ -170,7 +170,6 @@ def test_io_does_not_wait_for_a_grandchild_holding_stdout(tmp_path: Path) -> Non
         os.kill(grandchild, signal.SIGKILL)
 
 
-
 @pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="os.pidfd_open needs Python 3.9+ on Linux 5.3+")
 def test_io_waits_for_the_command_without_polling_sleeps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Popen.wait(timeout) polls with sleeps of up to 50 ms, which would nearly double a runc create.
