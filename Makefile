@@ -8,12 +8,16 @@
 #   make sanity       ansible-test sanity on ansible-core 2.19 (Python 3.11; compile+import also on 3.8)
 #                     and 2.21 (Python 3.13/3.12), in a copy at build/sanity/ansible_collections/ocitools/runc
 #   make lint         ansible-lint --profile production --offline, antsibull-docs lint-collection-docs
-#   make build        ansible-galaxy collection build + install --offline + ansible-doc of every module
+#   make build        ansible-galaxy collection build + install --offline + ansible-doc of every module,
+#                     connection and inventory plugin
 #   make molecule     molecule test --all in extensions/ (says so and succeeds when there is no scenario yet)
 #   make benchmark    benchmarks/bench.py: modules against command/shell yardsticks (root, runc; benchmark-smoke: N=2)
-#   make test         all of the above (venv unit sanity lint build integration molecule benchmark-smoke), then a summary
+#   make docs         docs site in build/docs/html (antsibull-docs + Sphinx -W, offline, .venvs/docs from
+#                     requirements/docs.txt), then headless chromium checks its index and module pages
+#   make test         all of the above (venv unit sanity lint build integration molecule docs benchmark-smoke),
+#                     then a summary
 #
-# How the collection is found (no conftest.py, no pytest-ansible):
+# How the collection is found (pytest-ansible only in the integration tests, see PYTEST_ANSIBLE):
 #   build/collections/ansible_collections/ocitools/runc is a symlink to the repo root (`make collections`).
 #   pytest.ini puts build/collections on sys.path (`pythonpath`), so tests import
 #   `ansible_collections.ocitools.runc.plugins.module_utils._runc.client` straight from the checkout, and this
@@ -51,7 +55,12 @@ PY_OLDEST ?= $(firstword $(wildcard /root/.pyenv/versions/3.8.*/bin/python3.8) $
 
 DEV := $(ROOT)/.venvs/dev
 NEWEST := $(ROOT)/.venvs/newest
+DOCS_VENV := $(ROOT)/.venvs/docs
 PYTEST_ARGS ?= -ra
+# pytest-ansible (its ansible_adhoc fixture) for the integration tests only: pytest.ini turns it off, since
+# its collection finder must be installed before anything imports the collection, which the unit tests'
+# conftest does first. Inject-only: it uses build/collections (ANSIBLE_COLLECTIONS_PATH below), no farm of its own.
+PYTEST_ANSIBLE := -p pytest-ansible --ansible-unit-inject-only
 SANITY_ARGS ?=
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
@@ -63,10 +72,10 @@ export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
 .PHONY: help venv collections unit unit-dev unit-newest integration sanity sanity-2.19 sanity-2.19-oldest sanity-2.21 \
-	sanity-copy lint build molecule benchmark benchmark-smoke test summary clean
+	sanity-copy lint build molecule benchmark benchmark-smoke docs test summary clean
 
 help:
-	@sed -n '3,14p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- venvs
 venv: $(DEV)/.stamp $(NEWEST)/.stamp
@@ -94,7 +103,7 @@ collections:
 	@test -f $(COLLECTION_LINK)/galaxy.yml
 
 # ---------------------------------------------------------------- pytest suites
-# $(call pytest,VENV,DIR,REPORT-NAME): runs pytest when DIR holds test files; pytest's exit 5 (nothing
+# $(call pytest,VENV,DIR,REPORT-NAME[,EXTRA-ARGS]): runs pytest when DIR holds test files; pytest's exit 5 (nothing
 # collected although test files exist) fails the gate. A DIR without test files is named and passed over.
 define pytest
 	@rm -f $(REPORTS)/$(3).xml; mkdir -p $(REPORTS)
@@ -102,7 +111,7 @@ define pytest
 		echo "$(3): no test files under $(2) yet: nothing to run"; \
 	else \
 		echo "== $(3): $$($(1)/bin/python -c 'import sys; from ansible.release import __version__ as v; print("ansible-core " + v + " on python " + sys.version.split()[0])')"; \
-		cd $(ROOT) && PATH=$(1)/bin:$$PATH $(1)/bin/python -m pytest $(PYTEST_ARGS) --junitxml=$(REPORTS)/$(3).xml $(2); \
+		cd $(ROOT) && PATH=$(1)/bin:$$PATH $(1)/bin/python -m pytest $(PYTEST_ARGS) $(4) --junitxml=$(REPORTS)/$(3).xml $(2); \
 	fi
 endef
 
@@ -119,7 +128,7 @@ unit-newest: $(NEWEST)/.stamp collections
 integration: $(DEV)/.stamp collections
 	@[ "$$(id -u)" = 0 ] || { echo "integration: needs root (runc, CRIU, network namespaces)" >&2; exit 1; }
 	@command -v runc >/dev/null || { echo "integration: runc is not installed" >&2; exit 1; }
-	$(call pytest,$(DEV),tests/integration,integration-core2.19)
+	$(call pytest,$(DEV),tests/integration,integration-core2.19,$(PYTEST_ANSIBLE))
 
 # ---------------------------------------------------------------- ansible-test sanity
 SANITY_COPY := $(BUILD)/sanity/ansible_collections/ocitools/runc
@@ -179,20 +188,23 @@ build: $(DEV)/.stamp
 		$(DEV)/bin/ansible-galaxy collection install --offline --force -p $(BUILD)/installed \
 		$(BUILD)/dist/ocitools-runc-*.tar.gz
 	@test -f $(BUILD)/installed/ansible_collections/ocitools/runc/MANIFEST.json
+	@# every plugin with docs: modules, and the connection and inventory plugins (TYPE:DIRECTORY)
 	@cd $(BUILD) && export -n PYTHONPATH && export ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed \
 		ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false; \
-	modules=$$(cd $(ROOT)/plugins/modules 2>/dev/null && ls *.py 2>/dev/null | grep -v '^__init__\.py$$' | sed 's/\.py$$//' || true); \
-	if [ -z "$$modules" ]; then echo "build: no module in plugins/modules yet: ansible-doc not run"; exit 0; fi; \
-	for m in $$modules; do \
-		out=$$($(DEV)/bin/ansible-doc --json ocitools.runc.$$m 2>$(BUILD)/ansible-doc.err) \
-			|| { echo "build: ansible-doc ocitools.runc.$$m failed:" >&2; cat $(BUILD)/ansible-doc.err >&2; exit 1; }; \
+	for kind in module:modules connection:connection inventory:inventory; do \
+	type=$${kind%%:*}; plugins=$$(cd $(ROOT)/plugins/$${kind#*:} 2>/dev/null && ls *.py 2>/dev/null | grep -v '^__init__\.py$$' | sed 's/\.py$$//' || true); \
+	if [ -z "$$plugins" ]; then echo "build: no $$type plugin in plugins/$${kind#*:} yet: ansible-doc not run"; continue; fi; \
+	for m in $$plugins; do \
+		out=$$($(DEV)/bin/ansible-doc -t $$type --json ocitools.runc.$$m 2>$(BUILD)/ansible-doc.err) \
+			|| { echo "build: ansible-doc -t $$type ocitools.runc.$$m failed:" >&2; cat $(BUILD)/ansible-doc.err >&2; exit 1; }; \
 		if [ -s $(BUILD)/ansible-doc.err ]; then \
-			echo "build: ansible-doc ocitools.runc.$$m wrote to stderr:" >&2; cat $(BUILD)/ansible-doc.err >&2; exit 1; fi; \
+			echo "build: ansible-doc -t $$type ocitools.runc.$$m wrote to stderr:" >&2; cat $(BUILD)/ansible-doc.err >&2; exit 1; fi; \
 		printf '%s' "$$out" | $(DEV)/bin/python -c 'import json, sys; d = json.load(sys.stdin)["ocitools.runc." + sys.argv[1]]; \
 			f = d["doc"]["filename"]; assert f.startswith(sys.argv[2]), "loaded from %s, not the installed tarball" % f; \
 			assert d["doc"].get("short_description") and d.get("examples"), "missing DOCUMENTATION or EXAMPLES"' \
-			"$$m" "$(BUILD)/installed/" || { echo "build: ansible-doc ocitools.runc.$$m: bad documentation" >&2; exit 1; }; \
-		echo "build: ansible-doc ocitools.runc.$$m ok"; \
+			"$$m" "$(BUILD)/installed/" || { echo "build: ansible-doc -t $$type ocitools.runc.$$m: bad documentation" >&2; exit 1; }; \
+		echo "build: ansible-doc -t $$type ocitools.runc.$$m ok"; \
+	done; \
 	done
 
 # ---------------------------------------------------------------- molecule
@@ -215,6 +227,30 @@ benchmark-smoke: $(DEV)/.stamp collections
 	@[ "$$(id -u)" = 0 ] || { echo "benchmark-smoke: needs root (runc)" >&2; exit 1; }
 	PATH=$(DEV)/bin:$$PATH $(DEV)/bin/python $(ROOT)/benchmarks/bench.py --smoke
 
+# ---------------------------------------------------------------- docs site
+# antsibull-docs renders every module, plugin and role (meta/argument_specs.yml) of the collection, plus the
+# guides of docs/docsite/extra-docs.yml, to rst; Sphinx builds HTML with warnings as errors (docs/site/conf.py:
+# no intersphinx download, links to ansible-core's docs resolve offline). Then a real browser checks the result.
+DOCS := $(BUILD)/docs
+
+$(DOCS_VENV)/.stamp: requirements/docs.txt
+	@test -n "$(PY_DEV)" || { echo "docs venv: no Python 3.11+ found (set PY_DEV)" >&2; exit 1; }
+	rm -rf $(DOCS_VENV)
+	"$(PY_DEV)" -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/docs.txt
+	touch $@
+
+docs: $(DOCS_VENV)/.stamp collections
+	@start=$$(date +%s); rm -rf $(DOCS) && mkdir -p $(DOCS)/rst && chmod og-w $(DOCS)/rst; \
+	cd $(DOCS) && PATH=$(DOCS_VENV)/bin:$$PATH $(DOCS_VENV)/bin/antsibull-docs \
+		--config-file $(ROOT)/docs/site/antsibull-docs.cfg collection --use-current --fail-on-error \
+		--cleanup everything --dest-dir $(DOCS)/rst ocitools.runc; \
+	cp $(ROOT)/docs/site/index.rst $(DOCS)/rst/index.rst; \
+	PATH=$(DOCS_VENV)/bin:$$PATH $(DOCS_VENV)/bin/sphinx-build -b html -W --keep-going -q -c $(ROOT)/docs/site \
+		-d $(DOCS)/doctrees $(DOCS)/rst $(DOCS)/html; \
+	echo "docs: built $$(find $(DOCS)/html -name '*.html' | wc -l) pages in $(DOCS)/html in $$(( $$(date +%s) - start ))s"; \
+	PATH=$(DOCS_VENV)/bin:$$PATH $(DOCS_VENV)/bin/python $(ROOT)/tests/tooling/docs_browser_check.py $(DOCS)/html
+
 # ---------------------------------------------------------------- the main job
 # playbooks/demo.yml on localhost: builds a busybox rootfs, deploys containers, exec, checkpoint/restore.
 # Debian 12's CRIU fails `criu check` on kernels 6.x: tests/setup/criu.py finds one that passes (the distro's
@@ -225,7 +261,7 @@ demo: $(DEV)/.stamp collections
 		-e runc_criu=$$criu -e demo_require_checkpoint=true $(ROOT)/playbooks/demo.yml
 
 # ---------------------------------------------------------------- everything
-GATES := unit sanity lint build integration molecule benchmark-smoke
+GATES := unit sanity lint build integration molecule docs benchmark-smoke
 
 # Runs every gate even after one fails (so one CI run reports them all), prints each gate's result and
 # time, then the pytest totals as the last line; exits non-zero when any gate failed.

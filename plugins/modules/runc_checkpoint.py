@@ -226,16 +226,33 @@ EXAMPLES = r"""
 
 RETURN = r"""
 container:
-  description: The container's state after the task (as C(runc state) reports it); null when it does not exist.
+  description:
+    - The container's state after the task (as C(runc state) reports it). In check mode, as it was before.
+    - Empty when there is no container.
   returned: success
   type: dict
   sample: {"id": "web", "pid": 4242, "status": "running", "bundle": "/srv/bundles/web"}
 actions:
-  description: What was done (or, in check mode, would be done), in plain words.
-  returned: always
+  description:
+    - What was done (in check mode, what would be done), in order. Empty when nothing was to be done.
+    - Each is one of V(prepare) (create O(image_path)), V(clean) (remove an earlier dump's image files),
+      V(pre_dump), V(checkpoint), V(delete) (the container, by runc after a checkpoint or before a restore)
+      and V(restore).
+  returned: success
+  type: list
+  elements: str
+  sample: [prepare, checkpoint, delete]
+steps:
+  description: Each of RV(actions), in plain words.
+  returned: success
   type: list
   elements: str
   sample: ["create /var/lib/checkpoints/web (mode 0700)", "checkpoint container web into /var/lib/checkpoints/web"]
+msg:
+  description: Why nothing was done, when nothing was.
+  returned: when RV(actions) is empty
+  type: str
+  sample: /var/lib/checkpoints/web already holds a complete checkpoint; nothing to do (force true takes a new one)
 image_path:
   description: The image directory, as an absolute path.
   returned: success
@@ -290,62 +307,12 @@ criu:
   type: dict
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.manager import (
-    CheckpointError,
-    CheckpointManager,
-)
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    fail_with_error,
-    runc_argument_spec,
-    runc_from_module,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
+from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.manager import ARGUMENT_SPEC, manage_checkpoint
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec=runc_argument_spec(
-            id=dict(type="str", required=True),
-            state=dict(type="str", choices=["checkpointed", "restored"], default="checkpointed"),
-            image_path=dict(type="path", required=True),
-            work_path=dict(type="path"),
-            parent_path=dict(type="path"),
-            pre_dump=dict(type="bool", default=False),
-            leave_running=dict(type="bool", default=False),
-            tcp_established=dict(type="bool", default=False),
-            tcp_skip_in_flight=dict(type="bool", default=False),
-            ext_unix_sk=dict(type="bool", default=False),
-            shell_job=dict(type="bool", default=False),
-            file_locks=dict(type="bool", default=False),
-            link_remap=dict(type="bool", default=False),
-            manage_cgroups_mode=dict(type="str", choices=["soft", "full", "strict", "ignore"]),
-            empty_ns=dict(type="list", elements="str", default=[]),
-            page_server=dict(type="str"),
-            auto_dedup=dict(type="bool", default=False),
-            lazy_pages=dict(type="bool", default=False),
-            force=dict(type="bool", default=False),
-            bundle=dict(type="path"),
-            pid_file=dict(type="path"),
-            no_subreaper=dict(type="bool", default=False),
-            no_pivot=dict(type="bool", default=False),
-            lsm_profile=dict(type="str"),
-            lsm_mount_context=dict(type="str"),
-        ),
-        required_if=[("state", "restored", ["bundle"])],
-        supports_check_mode=True,
-    )
-    runc = runc_from_module(module)
-    try:
-        result = CheckpointManager(runc, module.params, module.check_mode).run()
-    except CheckpointError as exc:
-        module.fail_json(msg=exc.msg, **exc.details)
-    except (RuncError, InvalidContainerIdError, OSError, ValueError) as exc:
-        fail_with_error(module, exc)
-    if not module._diff:
-        result.pop("diff")
-    module.exit_json(**result)
+    run_task(ARGUMENT_SPEC, manage_checkpoint, required_if=[("state", "restored", ["bundle"])])
 
 
 if __name__ == "__main__":

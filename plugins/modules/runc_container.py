@@ -196,24 +196,13 @@ drift:
       sample: [process.args]
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._container.arguments import CONTAINER_ARGUMENTS
-from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import ContainerTaskError, manage_container
-from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    exit_with_result,
-    runc_argument_spec,
-    runc_from_module,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import manage_container
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec=runc_argument_spec(**CONTAINER_ARGUMENTS),
-        supports_check_mode=True,
-    )
-    exit_with_result(module, lambda: manage_container(module.params, lambda: runc_from_module(module), module.check_mode, module._diff),
-                     ContainerTaskError)
+    run_task(CONTAINER_ARGUMENTS, manage_container)
 
 
 if __name__ == "__main__":

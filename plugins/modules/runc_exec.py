@@ -243,56 +243,31 @@ msg:
   sample: non-zero return code
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import ExecInputError, request_from_params
-from ansible_collections.ocitools.runc.plugins.module_utils._exec.run import run_exec
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    fail_with_error,
-    runc_argument_spec,
-    runc_from_module,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
+from ansible_collections.ocitools.runc.plugins.module_utils._exec.run import manage_exec
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec=runc_argument_spec(
-            id=dict(type="str", required=True),
-            argv=dict(type="list", elements="str"),
-            cmd=dict(type="str"),
-            env=dict(type="dict", no_log=True),
-            cwd=dict(type="str"),
-            user=dict(type="str"),
-            additional_gids=dict(type="list", elements="int"),
-            stdin=dict(type="str"),
-            stdin_add_newline=dict(type="bool", default=True),
-            timeout=dict(type="float"),
-            capabilities=dict(type="list", elements="str"),
-            no_new_privileges=dict(type="bool"),
-            detach=dict(type="bool", default=False),
-            creates=dict(type="str"),
-            removes=dict(type="str"),
-            run_in_check_mode=dict(type="bool", default=False),
-        ),
+    run_task(dict(
+        id=dict(type="str", required=True),
+        argv=dict(type="list", elements="str"),
+        cmd=dict(type="str"),
+        env=dict(type="dict", no_log=True),
+        cwd=dict(type="str"),
+        user=dict(type="str"),
+        additional_gids=dict(type="list", elements="int"),
+        stdin=dict(type="str"),
+        stdin_add_newline=dict(type="bool", default=True),
+        timeout=dict(type="float"),
+        capabilities=dict(type="list", elements="str"),
+        no_new_privileges=dict(type="bool"),
+        detach=dict(type="bool", default=False),
+        creates=dict(type="str"),
+        removes=dict(type="str"),
+        run_in_check_mode=dict(type="bool", default=False),
+    ), manage_exec,
         mutually_exclusive=[("argv", "cmd")],
-        required_one_of=[("argv", "cmd")],
-        supports_check_mode=True,
-    )
-    try:
-        request = request_from_params(module.params)
-    except ExecInputError as exc:
-        module.fail_json(msg=str(exc))
-    except InvalidContainerIdError as exc:
-        fail_with_error(module, exc)
-    runc = runc_from_module(module)
-    try:
-        outcome = run_exec(runc, request, module.check_mode)
-    except RuncError as exc:
-        fail_with_error(module, exc, cmd=list(request.argv))
-    if outcome.failed:
-        module.fail_json(**outcome.result)
-    module.exit_json(**outcome.result)
+        required_one_of=[("argv", "cmd")])
 
 
 if __name__ == "__main__":

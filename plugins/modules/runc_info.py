@@ -14,7 +14,8 @@ description:
   - Lists every container under runc's state root with one C(runc list) call, or the containers named in O(id).
   - Optionally adds each container's processes, a one-shot resource usage sample and a summary of its bundle's config.
   - Reports host facts a play can decide on, such as whether CRIU is usable before a checkpoint.
-  - Never changes anything. Without options it is useful ad hoc, C(ansible all -m ocitools.runc.runc_info).
+  - Never changes anything. Without options it is useful ad hoc, C(ansible all -m ocitools.runc.runc_info),
+    and then prints the containers and a short host summary (runc version, cgroup version, whether CRIU can checkpoint and why not).
 author:
   - ocitools contributors (@ocitools)
 extends_documentation_fragment:
@@ -64,6 +65,15 @@ options:
       - Report host facts under RV(host). Turn off for the cheapest listing.
     type: bool
     default: true
+  features:
+    description:
+      - Add the full output of C(runc features) under RV(host.features) (every namespace, capability, seccomp
+        action and hook runc knows; a few hundred lines when printed).
+      - Off by default so that ad-hoc output stays short; C(runc features) is then not run at all.
+      - Needs O(host=true).
+    type: bool
+    default: false
+    version_added: 0.2.0
 notes:
   - A state root that does not exist holds no containers; it is not created.
   - An extra that fails for one container (for example because it stopped meanwhile) is V(null) with an C(<extra>_error) message.
@@ -89,6 +99,11 @@ EXAMPLES = r"""
   ansible.builtin.assert:
     that: runc_facts.host.criu.usable
     fail_msg: "{{ runc_facts.host.criu.message }}"
+
+- name: Everything runc itself says it supports (namespaces, capabilities, seccomp)
+  ocitools.runc.runc_info:
+    features: true
+  register: runc_full
 
 - name: Process table with chosen columns
   ocitools.runc.runc_info:
@@ -178,10 +193,12 @@ host:
     features:
       description: The output of C(runc features), V(null) where runc has none (then RV(host.features_error) says why).
       type: dict
+      returned: O(features=true)
+      sample: {"ociVersionMin": "1.0.0", "ociVersionMax": "1.0.2-dev", "hooks": ["prestart", "poststop"]}
     features_error:
       description: Why RV(host.features) is V(null).
       type: str
-      returned: when C(runc features) is not available
+      returned: O(features=true) and C(runc features) is not available
     cgroup_version:
       description: V(1) or V(2) (V(null) without cgroups).
       type: int
@@ -204,40 +221,21 @@ host:
       sample: {"usable": true, "path": "/usr/sbin/criu", "version": "4.1.1", "message": "Looks good."}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.ocitools.runc.plugins.module_utils._info.containers import InfoRequest, gather_info
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    fail_with_error,
-    runc_argument_spec,
-    runc_from_module,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
+from ansible_collections.ocitools.runc.plugins.module_utils._info.containers import manage_info
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec=runc_argument_spec(
-            id=dict(type="list", elements="str"),
-            ps=dict(type="bool", default=False),
-            top=dict(type="bool", default=False),
-            ps_options=dict(type="list", elements="str", default=[]),
-            stats=dict(type="bool", default=False),
-            spec=dict(type="bool", default=False),
-            host=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    runc = runc_from_module(module)
-    try:
-        request = InfoRequest(
-            ids=params["id"], ps=params["ps"], top=params["top"], ps_options=params["ps_options"],
-            stats=params["stats"], spec=params["spec"], host=params["host"], criu=params["criu"],
-        )
-        module.exit_json(**gather_info(runc, request))
-    except (RuncError, InvalidContainerIdError) as exc:
-        fail_with_error(module, exc)
+    run_task(dict(
+        id=dict(type="list", elements="str"),
+        ps=dict(type="bool", default=False),
+        top=dict(type="bool", default=False),
+        ps_options=dict(type="list", elements="str", default=[]),
+        stats=dict(type="bool", default=False),
+        spec=dict(type="bool", default=False),
+        host=dict(type="bool", default=True),
+        features=dict(type="bool", default=False),
+    ), manage_info)
 
 
 if __name__ == "__main__":

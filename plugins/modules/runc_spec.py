@@ -42,8 +42,8 @@ options:
     description:
       - The container's root filesystem (C(root.path)), relative to O(bundle) or absolute.
       - It must exist as a directory. The task fails, naming this option, when it does not.
+      - Defaults to V(rootfs), or with O(image) to the image's root filesystem in O(image_store).
     type: str
-    default: rootfs
   readonly_rootfs:
     description:
       - Mount the root filesystem read-only (C(root.readonly)).
@@ -52,9 +52,9 @@ options:
   args:
     description:
       - The command the container runs (C(process.args)), as a list. No shell is involved.
+      - Required unless O(image) gives the image's C(Entrypoint) and C(Cmd), which it replaces.
     type: list
     elements: str
-    required: true
   env:
     description:
       - Environment variables (C(process.env)), merged over runc's default C(PATH) and C(TERM).
@@ -214,6 +214,23 @@ options:
         (RFC 7386). Mappings merge, V(null) removes a field, lists and other values replace.
       - "For example V({linux: {sysctl: {net.ipv4.ip_forward: '1'}}})."
     type: dict
+  image:
+    description:
+      - An image reference already pulled into O(image_store) by M(ocitools.runc.runc_image), the same
+        text as its O(ocitools.runc.runc_image#module:name).
+      - "The image gives defaults that the explicit options override: C(Entrypoint) and C(Cmd) for O(args),
+        C(Env) under O(env) (merged by name), C(WorkingDir) for O(cwd), C(User) for O(user) (names looked up
+        in the image's C(/etc/passwd) and C(/etc/group)), C(Labels) and C(ExposedPorts) (as
+        C(org.opencontainers.image.exposedPorts)) under O(annotations), and the image digest's root
+        filesystem for O(rootfs)."
+      - The manifest digest is written to the annotation C(ocitools.runc.image.digest), so that
+        M(ocitools.runc.runc_container) recreates the container when the tag moves to a new digest.
+    type: str
+  image_store:
+    description:
+      - The store of M(ocitools.runc.runc_image) to find O(image) in.
+    type: path
+    default: /var/lib/ocitools/images
   mode:
     description:
       - The permissions of C(config.json), in octal. Quote it, V('0644'), so that YAML keeps it octal.
@@ -281,6 +298,13 @@ EXAMPLES = r"""
         sysctl:
           net.ipv4.ip_forward: "1"
 
+- name: A bundle from an image pulled with ocitools.runc.runc_image, with one more env variable
+  ocitools.runc.runc_spec:
+    bundle: /srv/bundles/app
+    image: docker://registry.example:5000/app:1
+    env:
+      LOG_LEVEL: debug
+
 - name: Run the container from it (recreated when args change, updated in place when resources change)
   ocitools.runc.runc_container:
     id: router
@@ -312,30 +336,13 @@ spec:
     hostname: runc
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.ocitools.runc.plugins.module_utils._spec.arguments import SPEC_ARGUMENTS
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    fail_with_error,
-    runc_argument_spec,
-    runc_from_module,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.arguments import SPEC_ARGUMENTS, SPEC_REQUIRED_ONE_OF
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.manager import manage_spec
-from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import SpecInputError
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec=runc_argument_spec(**SPEC_ARGUMENTS),
-        supports_check_mode=True,
-    )
-    try:
-        module.exit_json(**manage_spec(module.params, lambda: runc_from_module(module), module.check_mode, module._diff))
-    except SpecInputError as exc:
-        module.fail_json(msg=str(exc))
-    except RuncError as exc:
-        fail_with_error(module, exc)
+    run_task(SPEC_ARGUMENTS, manage_spec, required_one_of=SPEC_REQUIRED_ONE_OF)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ description:
   - Takes a list of container declarations, each with the bundle options of M(ocitools.runc.runc_spec) and
     the state options of M(ocitools.runc.runc_container), and converges them all in one module call.
     Optionally it deletes the containers under the state root that are not declared (O(prune)).
-  - Each container is handled exactly as the two modules would handle it. With O(containers[].args) its
+  - Each container is handled exactly as the two modules would handle it. With O(containers[].args) or O(containers[].image) its
     bundle's C(config.json) is written from the spec options (atomically, only when it differs). Then the
     container is planned and changed by the same planner, with the same drift rules (recreate, or live
     C(runc update) of resources) and the same creation record and per-container lock.
@@ -62,20 +62,29 @@ options:
       bundle:
         description:
           - The OCI bundle directory, an absolute path. Required unless O(containers[].state=absent).
-          - With O(containers[].args) its C(config.json) is written from the spec options, else it must hold one.
+          - With O(containers[].args) or O(containers[].image) its C(config.json) is written from the spec options,
+            else it must hold one.
         type: path
       args:
         description:
           - The command the container runs, as O(ocitools.runc.runc_spec#module:args).
-          - When given, C(config.json) is written as M(ocitools.runc.runc_spec) writes it, from this and
-            the other spec options. When omitted, the bundle's C(config.json) is used as it is and the
-            spec options are ignored.
+          - When O(containers[].args) or O(containers[].image) is given, C(config.json) is written as
+            M(ocitools.runc.runc_spec) writes it, from the spec options. When both are omitted, the bundle's
+            C(config.json) is used as it is and the spec options are ignored.
         type: list
         elements: str
+      image:
+        description:
+          - As O(ocitools.runc.runc_spec#module:image), an image pulled by M(ocitools.runc.runc_image) whose
+            command, environment, user, working directory and rootfs are the defaults of the spec options.
+        type: str
+      image_store:
+        description: As O(ocitools.runc.runc_spec#module:image_store).
+        type: path
+        default: /var/lib/ocitools/images
       rootfs:
         description: As O(ocitools.runc.runc_spec#module:rootfs).
         type: str
-        default: rootfs
       readonly_rootfs:
         description: As O(ocitools.runc.runc_spec#module:readonly_rootfs).
         type: bool
@@ -257,22 +266,13 @@ pruned:
   sample: [{id: old, changed: true, actions: [stop, delete]}]
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import ContainerTaskError
-from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    exit_with_result,
-    runc_argument_spec,
-    runc_from_module,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.arguments import STACK_ARGUMENTS
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.manager import manage_stack
 
 
 def main() -> None:
-    module = AnsibleModule(argument_spec=runc_argument_spec(**STACK_ARGUMENTS), supports_check_mode=True)
-    exit_with_result(module, lambda: manage_stack(module.params, lambda: runc_from_module(module), module.check_mode, module._diff),
-                     ContainerTaskError)
+    run_task(STACK_ARGUMENTS, manage_stack)
 
 
 if __name__ == "__main__":

@@ -127,7 +127,8 @@ def test_restored_counter_continues_from_the_dump(ansible: t.Any, start_counter:
     report("checkpoint", dumped.result)
     assert dumped.status == "ok", dumped.result
     assert dumped.changed and dumped.result["checkpoint"]["complete"]
-    assert dumped.result["container"] is None and runc_client.find(counter.id) is None
+    assert dumped.result["container"] == {} and runc_client.find(counter.id) is None
+    assert dumped.result["actions"] == ["prepare", "checkpoint", "delete"], dumped.result["steps"]
     assert stat.S_IMODE(images.stat().st_mode) == 0o700
     at_dump = counter.settled()
     time.sleep(2)

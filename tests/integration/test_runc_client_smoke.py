@@ -55,9 +55,6 @@ def test_container_lifecycle(runc_root: Path, bundle_factory: t.Callable[..., Pa
     assert str(created.pid) in [row[0] for row in table.processes]
     stats = runc.stats(CONTAINER)
     assert stats.type == "stats" and {"cpu", "memory"} <= set(stats.data)
-    # The stream never ends by itself: what runc printed until the duration is kept.
-    events = runc.events(CONTAINER, interval="100ms", duration=0.5)
-    assert events and {event.type for event in events} == {"stats"}
 
     runc.pause(CONTAINER)
     assert runc.state(CONTAINER).status == "paused"

@@ -47,13 +47,22 @@ def container_args(container_id: str, bundle: t.Optional[Path], root: Path, **ex
     return args
 
 
-def memory_limit(pid: int) -> int:
-    """memory.limit_in_bytes of the process's cgroup (cgroup v1)."""
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+UNLIMITED_V2 = "max"
+
+
+def memory_limit(pid: int, cgroup_root: Path = CGROUP_ROOT) -> int:
+    """The memory limit of the process's cgroup, from either hierarchy: cgroup v1's
+    memory/<path>/memory.limit_in_bytes or cgroup v2's unified <path>/memory.max
+    (``0::<path>``; "max" reads as -1)."""
     for line in Path("/proc/%d/cgroup" % pid).read_text().splitlines():
-        _num, controllers, path = line.split(":", 2)
+        hierarchy, controllers, path = line.split(":", 2)
         if "memory" in controllers.split(","):
-            return int(Path("/sys/fs/cgroup/memory%s/memory.limit_in_bytes" % path).read_text())
-    raise AssertionError("no memory cgroup for pid %d" % pid)
+            return int((cgroup_root / ("memory" + path) / "memory.limit_in_bytes").read_text())
+        if hierarchy == "0" and controllers == "" and (cgroup_root / path.lstrip("/") / "memory.max").exists():
+            value = (cgroup_root / path.lstrip("/") / "memory.max").read_text().strip()
+            return -1 if value == UNLIMITED_V2 else int(value)
+    raise AssertionError("no memory cgroup (v1 memory controller or v2 memory.max) for pid %d" % pid)
 
 
 # -- drift -----------------------------------------------------------------

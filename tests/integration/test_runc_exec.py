@@ -114,7 +114,7 @@ def test_five_megabytes_come_back_byte_identical(ansible: t.Any, container: str,
 
 def test_binary_output_does_not_crash(ansible: t.Any, container: str, exec_args: t.Any) -> None:
     task = ansible.module("runc_exec", exec_args(argv=["printf", "ok\\377\\376\\000end"]))
-    assert task.status == "ok"
+    assert task.status == "ok", task.result
     assert task.result["stdout"].startswith("ok\ufffd\ufffd") and task.result["stdout"].endswith("end")
 
 

@@ -49,10 +49,40 @@ def test_no_containers_and_host_facts(ansible: t.Any, runc_root: Path) -> None:
     host = task.result["host"]
     assert host["runc"]["version"].startswith("1.") and host["runc"]["libseccomp"]
     assert set(host["runc"]) == {"version", "commit", "spec", "go", "libseccomp", "path"}
-    assert host["features"]["ociVersionMin"] and "features_error" not in host
+    assert "features" not in host and "features_error" not in host
     assert host["cgroup_version"] in (1, 2) and host["cgroup_mode"] in ("unified", "hybrid", "legacy")
     assert (host["root"], host["root_exists"]) == (str(runc_root), True)
     assert set(host["criu"]) == {"usable", "path", "version", "message"} and host["criu"]["message"]
+
+
+def adhoc_lines(ansible: t.Any, args: t.Mapping[str, t.Any]) -> t.List[str]:
+    """What ``ansible HOST -m ocitools.runc.runc_info -a ARGS`` prints, as a person sees it (stdout + stderr)."""
+    run = ansible.module_run("runc_info", args)
+    assert run.rc == 0, run.stdout + run.stderr
+    return (run.stdout + run.stderr).splitlines()
+
+
+def test_adhoc_output_is_short_and_features_bring_the_full_dump(ansible: t.Any, runc_root: Path, counting_runc: t.Any) -> None:
+    args = {"root": str(runc_root), "executable": str(counting_runc.executable)}
+    short = adhoc_lines(ansible, args)
+    print("ad-hoc runc_info on an empty root: %d lines" % len(short))
+    assert len(short) < 30, "\n".join(short)
+    assert short[0] == "localhost | SUCCESS => {" and '    "containers": [],' in short
+    assert any('"usable": ' in line for line in short) and any('"message": ' in line for line in short)
+    assert subcommand_counts(counting_runc.calls()) == {"--version": 1, "list": 1}
+    counting_runc.reset()
+
+    full = adhoc_lines(ansible, dict(args, features=True))
+    assert subcommand_counts(counting_runc.calls()) == {"--version": 1, "list": 1, "features": 1}
+    print("ad-hoc runc_info features=true: %d lines" % len(full))
+    assert len(full) > 100 and any('"ociVersionMin": ' in line for line in full)
+    task = ansible.module("runc_info", dict(args, features=True))
+    assert task.result["host"]["features"]["ociVersionMin"] and "features_error" not in task.result["host"]
+
+
+def test_features_need_host_facts(ansible: t.Any, runc_root: Path) -> None:
+    task = ansible.module("runc_info", {"root": str(runc_root), "host": False, "features": True})
+    assert task.failed and task.result["msg"].startswith("features: ") and "host: true" in task.result["msg"]
 
 
 def test_a_root_that_does_not_exist_is_not_created(ansible: t.Any, tmp_path: Path) -> None:
@@ -84,7 +114,7 @@ def test_one_and_fifty_containers_cost_the_same_runc_calls(
     assert (entry["status"], entry["exists"], entry["bundle"]) == ("created", True, str(bundle))
     assert entry["annotations"] == {"org.example/role": "test"} and entry["pid"] > 0 and entry["rootfs"]
     assert len(calls_for_fifty) == len(calls_for_one)
-    assert subcommand_counts(calls_for_fifty) == {"--version": 1, "features": 1, "list": 1}
+    assert subcommand_counts(calls_for_fifty) == {"--version": 1, "list": 1}
     assert elapsed < 20
 
 

@@ -1,15 +1,21 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared unit-test fixtures: a runner that records calls instead of running runc, and the
-outputs recorded from the real runc 1.1.5 (tests/unit/fixtures/)."""
+"""Shared unit-test fixtures: a runner that records calls instead of running runc, the
+outputs recorded from the real runc 1.1.5 (tests/unit/fixtures/), and ``run_module`` that
+drives a module's main() with arguments and returns its result."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
 import typing as t
 from pathlib import Path
 
 import pytest
+
+from ansible.module_utils import _internal as module_utils_internal
+from ansible.module_utils import basic
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
@@ -118,3 +124,104 @@ def runc_115(runner: RecordingRunner) -> Runc:
     """Like ``runc``, answering ``--version`` with runc 1.1.5's recorded output."""
     runner.respond_to("--version", stdout=fixture_text("version.txt"))
     return Runc(GlobalOptions(), runner=runner)
+
+
+try:  # ansible-core 2.19+
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # older cores: the classic set_module_args pattern
+    @contextlib.contextmanager  # type: ignore[no-redef]
+    def patch_module_args(args: t.Optional[t.Dict[str, t.Any]] = None) -> t.Iterator[None]:
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode("utf-8")
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
+
+
+RunModule = t.Callable[..., t.Dict[str, t.Any]]
+
+
+@pytest.fixture
+def run_module(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> RunModule:
+    """``run_module(main, args, runner=None, check_mode=False, diff=False)``: the result main() prints.
+
+    With ``runner``, every Runc client the module makes uses it instead of running runc.
+    A traceback (any exception other than the module's exit) fails the test.
+    """
+    def run(main: t.Callable[[], None], args: t.Dict[str, t.Any], runner: t.Optional[t.Any] = None,
+            check_mode: bool = False, diff: bool = False) -> t.Dict[str, t.Any]:
+        if runner is not None:
+            monkeypatch.setattr(Runc, "__init__", _with_runner(Runc.__init__, runner))
+        module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+        # A module runs on a managed host. Once any test imports controller code (the connection and
+        # inventory plugins' tests do), ansible-core 2.19 routes module warnings to the controller's
+        # display instead of the result; the module under test must behave as on a managed host.
+        monkeypatch.setattr(module_utils_internal, "is_controller", False, raising=False)
+        capsys.readouterr()
+        with patch_module_args(module_args):
+            with pytest.raises(SystemExit) as caught:
+                main()
+        result = json.loads(capsys.readouterr().out)
+        assert (caught.value.code == 1) == bool(result.get("failed")), result
+        if "warnings" in result:  # ansible-core 2.19+ sends each as a summary with its message inside
+            result["warnings"] = [_warning_text(warning) for warning in result["warnings"]]
+        return result
+
+    return run
+
+
+def _warning_text(warning: t.Any) -> str:
+    return warning["event"]["msg"] if isinstance(warning, dict) else warning
+
+
+def _with_runner(init: t.Callable[..., None], runner: t.Any) -> t.Callable[..., None]:
+    def patched(self: Runc, options: t.Optional[GlobalOptions] = None, **kwargs: t.Any) -> None:
+        kwargs["runner"] = runner
+        init(self, options, **kwargs)
+    return patched
+
+
+def state_json(**fields: t.Any) -> str:
+    """runc 1.1.5's recorded ``runc state`` of a running container, with ``fields`` replaced."""
+    state = json.loads(fixture_text("state-running.json"))
+    state.update(fields)
+    return json.dumps(state)
+
+
+@pytest.fixture
+def fake_runc(tmp_path: Path) -> Path:
+    """An executable file that stands in for runc (a recording runner answers instead)."""
+    path = tmp_path / "bin" / "runc"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("#!/bin/false\n")
+    path.chmod(0o755)
+    return path
+
+
+@pytest.fixture
+def bundle(tmp_path: Path) -> Path:
+    """A bundle directory with a small config.json and an empty rootfs."""
+    path = tmp_path / "bundle"
+    (path / "rootfs").mkdir(parents=True)
+    (path / "config.json").write_text(json.dumps({
+        "ociVersion": "1.0.2-dev", "process": {"args": ["sleep", "1000"], "env": ["PATH=/bin"], "cwd": "/"},
+        "root": {"path": "rootfs"}, "linux": {"resources": {"memory": {"limit": 1048576}}},
+    }))
+    return path
+
+
+@pytest.fixture
+def unreadable_bundle(tmp_path: Path) -> Path:
+    """A bundle whose config.json cannot be read as a file (it is a directory; root reads any mode)."""
+    path = tmp_path / "unreadable"
+    (path / "config.json").mkdir(parents=True)
+    return path
+
+
+FORBIDDEN_ROOT = "/proc/forbidden-root"
+
+
+@pytest.fixture(name="state_json")
+def state_json_fixture() -> t.Callable[..., str]:
+    return state_json

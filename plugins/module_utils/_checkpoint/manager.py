@@ -26,6 +26,9 @@ import os
 import time
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
+from ansible_collections.ocitools.runc.plugins.module_utils._common.difference import Difference
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.failure import (
     DUMP_LOG,
     RESTORE_LOG,
@@ -42,57 +45,81 @@ from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.images i
     remove_images,
     resolve_parent,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import BundleError, load_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import record_for, write_record
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import check_criu
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError, RuncUnsupportedError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    default_root,
-    FLAGS_SINCE,
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc, refused
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import (
+    CHECKPOINT_FLAGS,
+    DUMP_ONLY,
+    RESTORE_FLAGS,
+    RESTORE_ONLY,
     CheckpointOptions,
     CriuOptions,
-    DeleteOptions,
     RestoreOptions,
+    argument_spec,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import DeleteOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import ABSENT, ALIVE, RUNNING
 
 STATE_CHECKPOINTED = "checkpointed"
 STATE_RESTORED = "restored"
-ALIVE = ("running", "paused")
-
-# Options that only one of the two states uses; giving them to the other is a mistake.
-DUMP_ONLY = ("parent_path", "pre_dump", "leave_running", "tcp_skip_in_flight", "link_remap", "page_server")
-RESTORE_ONLY = ("bundle", "pid_file", "no_subreaper", "no_pivot", "lsm_profile", "lsm_mount_context")
-# Options whose flag only newer runc releases know (flags: FLAGS_SINCE; values: here).
-VERSION_GATED = ("tcp_skip_in_flight", "link_remap")
-CGROUP_MODE_SINCE = {"ignore": (1, 2, 0)}
 
 
-class CheckpointError(Exception):
-    """A planned or failed checkpoint/restore: ``msg`` for fail_json, ``details`` beside it."""
+# runc_checkpoint's options: its own, then one per runc flag (criu_options: the flags of both subcommands).
+ARGUMENT_SPEC: t.Dict[str, t.Dict[str, t.Any]] = dict(
+    id=dict(type="str", required=True),
+    state=dict(type="str", choices=[STATE_CHECKPOINTED, STATE_RESTORED], default=STATE_CHECKPOINTED),
+    image_path=dict(type="path", required=True),
+    force=dict(type="bool", default=False),
+)
+ARGUMENT_SPEC.update((name, spec) for name, spec in argument_spec(CHECKPOINT_FLAGS + RESTORE_FLAGS).items()
+                     if name not in ARGUMENT_SPEC)
 
-    def __init__(self, msg: str, **details: t.Any) -> None:
-        super().__init__(msg)
-        self.msg = msg
-        self.details = details
+
+class CheckpointError(TaskError):
+    """A planned or failed checkpoint/restore (``msg`` names the option or the step)."""
+
+
+# Actions, as verbs (``steps`` says each in words).
+PREPARE = "prepare"  # create image_path (mode 0700)
+CLEAN = "clean"  # remove the image files of an earlier dump from image_path
+PRE_DUMP = "pre_dump"
+CHECKPOINT = "checkpoint"
+DELETE = "delete"  # the container: by runc after a checkpoint, or by the task before a restore
+RESTORE = "restore"
 
 
 @dataclasses.dataclass
 class Plan:
     actions: t.List[str] = dataclasses.field(default_factory=list)
+    steps: t.List[str] = dataclasses.field(default_factory=list)  # each action in words
     act: bool = False  # whether runc is asked to dump/restore
     delete_first: bool = False  # restore: delete the stopped container of that id
+    msg: str = ""  # why nothing is done
+
+    def add(self, action: str, step: str) -> None:
+        self.actions.append(action)
+        self.steps.append(step)
 
 
 def _status(container: t.Optional[ContainerState]) -> str:
-    return container.status if container is not None else "absent"
+    return container.status if container is not None else ABSENT
 
 
-def _option_for(error: RuncUnsupportedError) -> str:
-    """The module option behind a client's "--flag needs runc X" error."""
-    flag = error.message.split(" ", 1)[0]
-    return flag.lstrip("-").replace("-", "_")
+def refuse_foreign_options(params: t.Mapping[str, t.Any]) -> None:
+    """Options of the other state, refused by name."""
+    state = params["state"]
+    foreign = RESTORE_ONLY if state == STATE_CHECKPOINTED else DUMP_ONLY
+    given = [name for name in foreign if params.get(name)]
+    if given:
+        raise CheckpointError("%s: only used with state=%s, not with state=%s; remove %s" % (
+            ", ".join(given),
+            STATE_RESTORED if state == STATE_CHECKPOINTED else STATE_CHECKPOINTED,
+            state,
+            "it" if len(given) == 1 else "them",
+        ))
 
 
 class CheckpointManager:
@@ -109,7 +136,7 @@ class CheckpointManager:
     # -- entry point --------------------------------------------------------
 
     def run(self) -> t.Dict[str, t.Any]:
-        self._refuse_foreign_options()
+        refuse_foreign_options(self.params)
         before = self.runc.find(self.container_id)
         images = self._inspect(self.image_path)
         if self.params["state"] == STATE_CHECKPOINTED:
@@ -128,18 +155,6 @@ class CheckpointManager:
 
     # -- planning -----------------------------------------------------------
 
-    def _refuse_foreign_options(self) -> None:
-        state = self.params["state"]
-        foreign = RESTORE_ONLY if state == STATE_CHECKPOINTED else DUMP_ONLY
-        given = [name for name in foreign if self.params.get(name)]
-        if given:
-            raise CheckpointError("%s: only used with state=%s, not with state=%s; remove %s" % (
-                ", ".join(given),
-                STATE_RESTORED if state == STATE_CHECKPOINTED else STATE_CHECKPOINTED,
-                state,
-                "it" if len(given) == 1 else "them",
-            ))
-
     def _inspect(self, path: str) -> ImageSummary:
         try:
             return inspect_images(path)
@@ -150,8 +165,8 @@ class CheckpointManager:
         params = self.params
         done_kinds = (KIND_CHECKPOINT, KIND_PRE_DUMP) if params["pre_dump"] else (KIND_CHECKPOINT,)
         if images.kind in done_kinds and not params["force"]:
-            return Plan(["%s already holds a %s; nothing to do (force: true takes a new one)" % (
-                self.image_path, "complete checkpoint" if images.complete else "pre-dump")])
+            return Plan(msg="%s already holds a %s; nothing to do (force: true takes a new one)" % (
+                self.image_path, "complete checkpoint" if images.complete else "pre-dump"))
         if container is None:
             raise CheckpointError("id: container %s does not exist and image_path %s holds no %s to keep" % (
                 self.container_id, self.image_path, "pre-dump" if params["pre_dump"] else "complete checkpoint"))
@@ -166,35 +181,28 @@ class CheckpointManager:
                 "(ADDRESS:PORT); set page_server or drop lazy_pages")
         plan = Plan(act=True)
         if not images.exists:
-            plan.actions.append("create %s (mode 0700)" % self.image_path)
+            plan.add(PREPARE, "create %s (mode 0700)" % self.image_path)
         elif images.kind != KIND_NONE:
-            plan.actions.append("remove the %s image files in %s before the new dump" % (images.kind, self.image_path))
-        plan.actions.append(self._dump_action())
+            plan.add(CLEAN, "remove the %s image files in %s before the new dump" % (images.kind, self.image_path))
+        self._add_dump(plan)
         return plan
 
-    def _dump_action(self) -> str:
+    def _add_dump(self, plan: Plan) -> None:
         params = self.params
         if params["pre_dump"]:
-            return "pre-dump the memory of container %s into %s (it keeps running)" % (self.container_id, self.image_path)
+            plan.add(PRE_DUMP, "pre-dump the memory of container %s into %s (it keeps running)" % (
+                self.container_id, self.image_path))
+            return
         parent = " on top of the pre-dump in %s" % params["parent_path"] if params["parent_path"] else ""
         after = ("it keeps running" if params["leave_running"]
                  else "runc then stops and deletes the container")
-        return "checkpoint container %s into %s%s (%s)" % (self.container_id, self.image_path, parent, after)
+        plan.add(CHECKPOINT, "checkpoint container %s into %s%s (%s)" % (self.container_id, self.image_path, parent, after))
 
     def _refuse_unsupported(self) -> None:
         """Options this runc is too old for, refused by name before anything runs."""
-        needs = [("--" + name.replace("_", "-"), name) for name in VERSION_GATED if self.params.get(name)]
-        mode = self.params["manage_cgroups_mode"]
-        gated = [(FLAGS_SINCE[flag], name) for flag, name in needs if flag in FLAGS_SINCE]
-        if mode in CGROUP_MODE_SINCE:
-            gated.append((CGROUP_MODE_SINCE[mode], "manage_cgroups_mode=%s" % mode))
-        if not gated:
-            return
-        version = self.runc.version()
-        for since, name in gated:
-            if version.release() < since:
-                raise CheckpointError("%s needs runc %s or newer; this runc is %s" % (
-                    name, ".".join(map(str, since)), version.version))
+        for option, since in refused(self._options(), self.runc.version)[:1]:
+            raise CheckpointError("%s needs runc %s or newer; this runc is %s" % (
+                option, ".".join(map(str, since)), self.runc.version().version))
 
     def _check_parent(self) -> None:
         parent_path = self.params["parent_path"]
@@ -211,7 +219,7 @@ class CheckpointManager:
 
     def _plan_restore(self, container: t.Optional[ContainerState], images: ImageSummary) -> Plan:
         if container is not None and container.status in ALIVE:
-            return Plan(["container %s is already %s; nothing to do" % (self.container_id, container.status)])
+            return Plan(msg="container %s is already %s; nothing to do" % (self.container_id, container.status))
         if not images.complete:
             raise CheckpointError("image_path: %s holds no complete checkpoint (found: %s); take one with "
                                   "state: checkpointed first" % (self.image_path, images.kind))
@@ -222,37 +230,27 @@ class CheckpointManager:
         plan = Plan(act=True)
         if container is not None:
             plan.delete_first = True
-            plan.actions.append("delete the %s container %s first (it would block the restore)" % (
+            plan.add(DELETE, "delete the %s container %s first (it would block the restore)" % (
                 container.status, self.container_id))
-        plan.actions.append("restore container %s from %s with bundle %s" % (self.container_id, self.image_path, bundle))
+        plan.add(RESTORE, "restore container %s from %s with bundle %s" % (self.container_id, self.image_path, bundle))
         return plan
 
     # -- execution ----------------------------------------------------------
 
-    def _criu_options(self) -> t.Dict[str, t.Any]:
-        """The fields of CriuOptions (shared by checkpoint and restore) from the task's options."""
-        values = {field.name: self.params[field.name] for field in dataclasses.fields(CriuOptions)}
-        values.update(
-            image_path=self.image_path,
-            work_path=self.work_dir if self.params["work_path"] else None,
-            empty_ns=tuple(self.params["empty_ns"] or ()),
-        )
-        return values
+    def _options(self) -> CriuOptions:
+        """The runc checkpoint or restore options for the task's options, paths made absolute."""
+        paths = dict(image_path=self.image_path, work_path=self.work_dir if self.params["work_path"] else None,
+                     empty_ns=tuple(self.params["empty_ns"] or ()))
+        if self.params["state"] == STATE_CHECKPOINTED:
+            return CheckpointOptions.from_params(self.params, **paths)
+        return RestoreOptions.from_params(self.params, bundle=os.path.abspath(self.params["bundle"]), **paths)
 
     def _requested(self) -> t.List[str]:
         return [name for name, value in self.params.items() if value and name not in ("id", "state")]
 
     def _checkpoint(self) -> float:
         params = self.params
-        options = CheckpointOptions(
-            parent_path=params["parent_path"],
-            leave_running=params["leave_running"],
-            pre_dump=params["pre_dump"],
-            tcp_skip_in_flight=params["tcp_skip_in_flight"],
-            link_remap=params["link_remap"],
-            page_server=params["page_server"],
-            **self._criu_options()
-        )
+        options = t.cast(CheckpointOptions, self._options())
         prepare_image_dir(self.image_path)
         remove_images(self.image_path)
         action = "pre-dump" if params["pre_dump"] else "checkpoint"
@@ -264,15 +262,7 @@ class CheckpointManager:
 
     def _restore(self, plan: Plan) -> float:
         params = self.params
-        options = RestoreOptions(
-            bundle=os.path.abspath(params["bundle"]),
-            pid_file=params["pid_file"],
-            no_subreaper=params["no_subreaper"],
-            no_pivot=params["no_pivot"],
-            lsm_profile=params["lsm_profile"],
-            lsm_mount_context=params["lsm_mount_context"],
-            **self._criu_options()
-        )
+        options = t.cast(RestoreOptions, self._options())
         if plan.delete_first:
             self.runc.delete(self.container_id, DeleteOptions(force=True))
         duration = self._timed_criu_call("restore", RESTORE_LOG, lambda: self.runc.restore(self.container_id, options))
@@ -283,19 +273,17 @@ class CheckpointManager:
         """Leave the record runc_container keeps for containers it creates, so a later
         runc_container task on the restored container detects config drift as usual."""
         try:
-            spec = load_spec(bundle)
-        except BundleError:
+            spec = read_config(bundle)
+        except ConfigError:
             return  # runc restored from it, so this is a race with an edit; drift stays unknown
         created = self.runc.state(self.container_id).created
-        write_record(self.params["root"] or default_root(), self.container_id, record_for(bundle, spec, created))
+        write_record(self.runc.state_root(), self.container_id, record_for(bundle, spec, created))
 
     def _timed_criu_call(self, action: str, log_name: str, call: t.Callable[[], None]) -> float:
         mark = LogMark.of(os.path.join(self.work_dir, log_name))
         started = time.monotonic()
         try:
             call()
-        except RuncUnsupportedError as exc:
-            raise CheckpointError("%s: %s" % (_option_for(exc), exc.message), **exc.as_dict())
         except RuncError as exc:
             details = exc.as_dict()
             criu = check_criu(self.runc.options.criu, self.runc.runner, min(self.runc.timeout, 30.0))
@@ -317,7 +305,7 @@ class CheckpointManager:
             raise CheckpointError("runc checkpoint reported success but %s holds a %s, not a %s" % (
                 self.image_path, images.kind, expected), actions=plan.actions)
         if after is None and not self.params["leave_running"] and not self.params["pre_dump"]:
-            plan.actions.append("runc deleted container %s after the checkpoint" % self.container_id)
+            plan.add(DELETE, "runc deleted container %s after the checkpoint" % self.container_id)
 
     # -- result -------------------------------------------------------------
 
@@ -330,25 +318,35 @@ class CheckpointManager:
         after_images: ImageSummary,
         duration: float,
     ) -> t.Dict[str, t.Any]:
-        after_view = self._predicted_view() if self.check_mode and plan.act else self._view(after, after_images)
-        return {
+        predicted = self.check_mode and plan.act
+        status_after, kind_after = self._predicted() if predicted else (_status(after), after_images.kind)
+        difference = Difference().add("container", _status(before), status_after).add("image", images.kind, kind_after)
+        result: t.Dict[str, t.Any] = {
             "changed": plan.act,
             "actions": plan.actions,
-            "container": after.to_dict() if after is not None else None,
+            "steps": plan.steps,
+            "container": after.to_dict() if after is not None else {},
             "image_path": self.image_path,
             "checkpoint": after_images.to_dict(),
             "duration": duration,
-            "diff": {"before": self._view(before, images), "after": after_view},
+            "diff": difference.to_dict(),
         }
+        if plan.msg:
+            result["msg"] = plan.msg
+        return result
 
-    def _view(self, container: t.Optional[ContainerState], images: ImageSummary) -> t.Dict[str, t.Any]:
-        return {"container": _status(container), "image": images.kind}
-
-    def _predicted_view(self) -> t.Dict[str, t.Any]:
-        """What check mode expects after the dump or restore it did not run."""
+    def _predicted(self) -> t.Tuple[str, str]:
+        """The container's status and the image kind check mode expects after the dump or restore it did not run."""
         params = self.params
         if params["state"] == STATE_RESTORED:
-            return {"container": "running", "image": KIND_CHECKPOINT}
+            return RUNNING, KIND_CHECKPOINT
         if params["pre_dump"]:
-            return {"container": "running", "image": KIND_PRE_DUMP}
-        return {"container": "running" if params["leave_running"] else "absent", "image": KIND_CHECKPOINT}
+            return RUNNING, KIND_PRE_DUMP
+        return (RUNNING if params["leave_running"] else ABSENT), KIND_CHECKPOINT
+
+
+def manage_checkpoint(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
+                      check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+    """The module's one call: the result, or CheckpointError. Options are checked before runc is looked for."""
+    refuse_foreign_options(params)
+    return CheckpointManager(make_runc(), params, check_mode).run()

@@ -1,7 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: ocitools contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Ansible glue shared by every module: options, the client from them, errors to fail_json.
+"""The one entry of every module: ``run_task(argument_spec, task)``.
+
+It builds the AnsibleModule (the module's options plus the shared runc options), runs the task,
+forwards its warnings, keeps its diff only under ``--diff``, and turns every failure into one
+clean ``fail_json``: a ``TaskError`` (message and details), a ``RuncError`` (everything runc
+said), an invalid container id and an ``OSError`` (the path and what to do). Nothing reaches
+Ansible as a traceback.
+
+A task is ``task(params, make_runc, check_mode, diff) -> result``. ``make_runc()`` finds runc
+only when called, so a task validates its options before anything looks for runc.
 
 This is the one file under module_utils that imports ``ansible.module_utils``.
 """
@@ -13,12 +22,17 @@ import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 
+ArgumentSpec = t.Dict[str, t.Dict[str, t.Any]]
+MakeRunc = t.Callable[[], Runc]
+Task = t.Callable[[t.Mapping[str, t.Any], MakeRunc, bool, bool], t.Dict[str, t.Any]]
+
 # Documented once, in plugins/doc_fragments/runc.py.
-COMMON_ARGUMENT_SPEC: t.Dict[str, t.Dict[str, t.Any]] = dict(
+COMMON_ARGUMENT_SPEC: ArgumentSpec = dict(
     executable=dict(type="str", default="runc"),
     root=dict(type="path"),
     debug=dict(type="bool", default=False),
@@ -31,81 +45,102 @@ COMMON_ARGUMENT_SPEC: t.Dict[str, t.Dict[str, t.Any]] = dict(
 )
 
 
-def runc_argument_spec(**module_options: t.Dict[str, t.Any]) -> t.Dict[str, t.Dict[str, t.Any]]:
+def runc_argument_spec(module_options: ArgumentSpec) -> ArgumentSpec:
     """The module's own options plus the shared ones."""
     spec = dict(COMMON_ARGUMENT_SPEC)
     spec.update(module_options)
     return spec
 
 
-def _resolve_executable(module: AnsibleModule) -> str:
-    executable = module.params["executable"]
+def _executable(params: t.Mapping[str, t.Any], find_on_path: t.Callable[[str], t.Optional[str]]) -> str:
+    executable = params["executable"]
     if os.sep in executable:
         if os.path.isfile(executable) and os.access(executable, os.X_OK):
             return executable
-        module.fail_json(msg="executable: %s is not an executable file; install runc or point executable at it" % executable)
-    path = module.get_bin_path(executable)
+        raise TaskError("executable: %s is not an executable file; install runc or point executable at it" % executable)
+    path = find_on_path(executable)
     if path is None:
-        module.fail_json(
-            msg="executable: %r was not found on PATH (%s); install runc (e.g. the runc package) or set executable"
+        raise TaskError(
+            "executable: %r was not found on PATH (%s); install runc (e.g. the runc package) or set executable"
             % (executable, os.environ.get("PATH", ""))
         )
     return path
 
 
-def _resolve_criu(module: AnsibleModule) -> t.Optional[str]:
-    criu = module.params["criu"]
+def _criu(params: t.Mapping[str, t.Any]) -> t.Optional[str]:
+    criu = params["criu"]
     if criu and not (os.path.isfile(criu) and os.access(criu, os.X_OK)):
-        module.fail_json(msg="criu: %s is not an executable file; install CRIU or point criu at a working binary" % criu)
+        raise TaskError("criu: %s is not an executable file; install CRIU or point criu at a working binary" % criu)
     return criu
 
 
-def global_options(module: AnsibleModule) -> GlobalOptions:
-    params = module.params
-    return GlobalOptions(
-        command=_resolve_executable(module),
+def runc_client(params: t.Mapping[str, t.Any], find_on_path: t.Callable[[str], t.Optional[str]]) -> Runc:
+    """The client for the shared options; TaskError names a bad one."""
+    timeout = params["command_timeout"]
+    if timeout <= 0:
+        raise TaskError("command_timeout must be a positive number of seconds, got %s" % timeout)
+    options = GlobalOptions(
+        command=_executable(params, find_on_path),
         root=params["root"],
         debug=params["debug"],
         log=params["log"],
         log_format=params["log_format"],
-        criu=_resolve_criu(module),
+        criu=_criu(params),
         systemd_cgroup=params["systemd_cgroup"],
         rootless=params["rootless"],
     )
+    return Runc(options, timeout=timeout)
 
 
-def runc_from_module(module: AnsibleModule) -> Runc:
-    """The client for this task's options; fails the task cleanly when runc is missing."""
-    timeout = module.params["command_timeout"]
-    if timeout <= 0:
-        module.fail_json(msg="command_timeout must be a positive number of seconds, got %s" % timeout)
-    return Runc(global_options(module), timeout=timeout)
+def _lazy_client(module: AnsibleModule) -> MakeRunc:
+    """``make_runc()``: the client, built on the first call and kept."""
+    made: t.List[Runc] = []
+
+    def make() -> Runc:
+        if not made:
+            made.append(runc_client(module.params, module.get_bin_path))
+        return made[0]
+
+    return make
 
 
-def fail_with_error(module: AnsibleModule, error: Exception, **result: t.Any) -> t.NoReturn:
-    """fail_json for an error from the client, keeping everything runc said."""
-    if isinstance(error, RuncError):
-        result.update(error.as_dict())
-    elif isinstance(error, InvalidContainerIdError):
-        result.setdefault("msg", "id: %s" % error)
-    result.setdefault("msg", str(error))
-    module.fail_json(**result)
-    raise AssertionError("fail_json returned")  # pragma: no cover - fail_json exits
+def describe_os_error(exc: OSError) -> str:
+    """An OSError as the task reports it: the path, what went wrong and what to do."""
+    where = exc.filename if exc.filename is not None else "a file"
+    reason = exc.strerror or str(exc)
+    return ("%s: %s; check that the path (from root, bundle, image_path, log_path or the like) exists and that "
+            "the task's user may use it" % (where, reason))
 
 
-def exit_with_result(module: AnsibleModule, call: t.Callable[[], t.Dict[str, t.Any]],
-                     task_error: t.Type[Exception]) -> t.NoReturn:
-    """exit_json with ``call()``'s result, its ``warnings`` as module warnings.
+def failure_result(exc: BaseException) -> t.Optional[t.Dict[str, t.Any]]:
+    """The failed result for an exception the entry handles, or None for one it does not."""
+    if isinstance(exc, TaskError):
+        return exc.result()
+    if isinstance(exc, RuncError):
+        return dict(exc.as_dict(), msg=str(exc))
+    if isinstance(exc, InvalidContainerIdError):
+        return {"msg": "id: %s" % exc}
+    if isinstance(exc, OSError):
+        return {"msg": describe_os_error(exc), "path": exc.filename, "errno": exc.errno}
+    return None
 
-    ``task_error`` (an exception with ``msg`` and ``details``) and errors from the client fail the task.
-    """
-    try:
-        result = call()
-    except RuncError as exc:
-        fail_with_error(module, exc)
-    except task_error as exc:
-        module.fail_json(msg=getattr(exc, "msg"), **getattr(exc, "details"))
-    for warning in result.pop("warnings", []):
+
+def _finish(module: AnsibleModule, result: t.Dict[str, t.Any], failed: bool) -> t.NoReturn:
+    for warning in result.pop("warnings", None) or ():
         module.warn(warning)
+    if not module._diff:
+        result.pop("diff", None)
+    if failed:
+        module.fail_json(**result)
     module.exit_json(**result)
     raise AssertionError("exit_json returned")  # pragma: no cover - exit_json exits
+
+
+def run_task(argument_spec: ArgumentSpec, task: Task, **module_kwargs: t.Any) -> t.NoReturn:
+    """Everything a module's main() does: options, the task, its result or its one clean failure."""
+    module = AnsibleModule(argument_spec=runc_argument_spec(argument_spec), supports_check_mode=True, **module_kwargs)
+    try:
+        result = task(module.params, _lazy_client(module), module.check_mode, module._diff)
+    except (TaskError, RuncError, InvalidContainerIdError, OSError) as exc:
+        _finish(module, failure_result(exc) or {"msg": str(exc)}, failed=True)
+    _finish(module, result, failed=False)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import (
@@ -23,7 +22,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.planner i
     RECREATE,
 )
 
-CONFIG_NAME = "config.json"
 MASK = "********"
 _ENV_PATH = ("process", "env")
 
@@ -43,33 +41,6 @@ LIVE_RESOURCE_FIELDS: t.Tuple[t.Tuple[str, str], ...] = (
     ("blockIO", "weight"),
 )
 _LIVE_PATHS = frozenset(("linux", "resources") + field for field in LIVE_RESOURCE_FIELDS)
-
-
-class BundleError(Exception):
-    """The bundle or its config.json cannot be used; the message names the option."""
-
-
-def load_spec(bundle: str) -> t.Dict[str, t.Any]:
-    """The bundle's config.json as a dict, or BundleError saying what is wrong with it."""
-    if not os.path.isdir(bundle):
-        raise BundleError("bundle: %s is not a directory; point bundle at an OCI bundle (a directory with config.json)" % bundle)
-    path = os.path.join(bundle, CONFIG_NAME)
-    if not os.path.exists(path):
-        raise BundleError("bundle: %s has no %s; write one (e.g. with ocitools.runc.runc_spec or runc spec)" % (bundle, CONFIG_NAME))
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BundleError("bundle: cannot read %s: %s" % (path, exc))
-    try:
-        spec = json.loads(text)
-    except ValueError as exc:
-        where = "line %s column %s" % (exc.lineno, exc.colno) if isinstance(exc, json.JSONDecodeError) else "?"
-        message = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-        raise BundleError("bundle: %s is not valid JSON: %s at %s" % (path, message, where))
-    if not isinstance(spec, dict):
-        raise BundleError("bundle: %s must hold a JSON object (an OCI runtime spec), not %s" % (path, type(spec).__name__))
-    return spec
 
 
 def canonical_json(value: t.Any) -> str:
@@ -190,6 +161,17 @@ def classify(old_bundle: str, new_bundle: str, old_masked: t.Optional[t.Mapping[
         return Drift(LIVE_UPDATE, ("%s changed: applied live with runc update" % ", ".join(f.name for f in fields),), fields)
     names = ", ".join(field.name for field in fields) or "content"
     return Drift(RECREATE, ("%s changed since the container was created" % names,), fields)
+
+
+def with_image_drift(drift: Drift, recorded: str, declared: str) -> Drift:
+    """``drift``, made a recreate naming the image when the image digest differs from the recorded one.
+
+    ``recorded`` and ``declared`` are manifest digests ('' when the bundle was not made from an image).
+    """
+    if recorded == declared:
+        return drift
+    reason = "image digest changed from %s to %s" % (recorded or "none", declared or "none")
+    return dataclasses.replace(drift, kind=RECREATE, reasons=(reason,) + drift.reasons)
 
 
 def live_resources(spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:

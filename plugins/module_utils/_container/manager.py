@@ -16,6 +16,9 @@ import secrets
 import time
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import read_config
+from ansible_collections.ocitools.runc.plugins.module_utils._common.difference import Difference
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._common.file_tail import read_tail
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import (
     ABSENT,
@@ -33,13 +36,12 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.planner i
     plan,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import (
-    BundleError,
     Drift,
     classify,
     live_resources,
-    load_spec,
     masked_spec,
     spec_digest,
+    with_image_drift,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, LockTimeoutError
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import (
@@ -48,11 +50,12 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.record im
     remove_record,
     write_record,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._image.annotations import image_digest
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    default_root,
+    state_root,
     CreateOptions,
     DeleteOptions,
     KillOptions,
@@ -81,13 +84,8 @@ def _fused(actions: t.List[str]) -> t.List[str]:
     return list(actions)
 
 
-class ContainerTaskError(Exception):
-    """The task fails: ``msg`` names the option or the step, ``details`` go into the result."""
-
-    def __init__(self, msg: str, **details: t.Any) -> None:
-        super().__init__(msg)
-        self.msg = msg
-        self.details = details
+class ContainerTaskError(TaskError):
+    """A runc_container task fails (``msg`` names the option or the step)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,7 +128,7 @@ class ContainerParams:
             raise ContainerTaskError("log_path: directory %s does not exist; create it first" % os.path.dirname(log_path))
         return cls(
             id=container_id, state=state, bundle=os.path.realpath(bundle) if bundle else None,
-            root=options.get("root") or default_root(), restart=bool(options.get("restart")),
+            root=state_root(options.get("root")), restart=bool(options.get("restart")),
             recreate=bool(options.get("recreate")), stop_signal=stop_signal,
             stop_timeout=options.get("stop_timeout", 10), wait_started=options.get("wait_started") or 0,
             log_path=log_path, pid_file=options.get("pid_file"), no_pivot=bool(options.get("no_pivot")),
@@ -179,11 +177,10 @@ def _about_log(log_path: t.Optional[str], log_tail: str) -> str:
 class ContainerManager:
     """Brings one container to the declared state; ``run()`` returns the module result."""
 
-    def __init__(self, runc: Runc, params: ContainerParams, check_mode: bool = False, diff: bool = False) -> None:
+    def __init__(self, runc: Runc, params: ContainerParams, check_mode: bool = False) -> None:
         self.runc = runc
         self.params = params
         self.check_mode = check_mode
-        self.diff = diff
         self.lock = ContainerLock(params.root, params.id)
         self.warnings: t.List[str] = []
         self.done: t.List[str] = []
@@ -193,7 +190,7 @@ class ContainerManager:
     # -- entry point ------------------------------------------------------
 
     def run(self) -> t.Dict[str, t.Any]:
-        spec = load_spec_or_fail(self.params.bundle) if self.params.state != ABSENT else None
+        spec = read_config(self.params.bundle or "") if self.params.state != ABSENT else None
         if self.check_mode:
             return self._converge(spec)
         # Long enough for a task ahead of us that stops a container and runs a few commands.
@@ -205,6 +202,13 @@ class ContainerManager:
             raise ContainerTaskError(
                 "id: container %s stayed locked by another task for %.0f seconds (%s)"
                 % (self.params.id, lock_timeout, self.lock.path)
+            )
+        except OSError as exc:
+            if exc.filename is None or not str(exc.filename).startswith(self.params.root):
+                raise
+            raise ContainerTaskError(
+                "root: cannot use %s for the container's lock and record: %s; root must be a directory the task's "
+                "user can write (runc's state root)" % (exc.filename, exc.strerror or exc), path=exc.filename
             )
 
     def converge_held(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
@@ -250,10 +254,11 @@ class ContainerManager:
                 "changes to config.json cannot be detected; use recreate=true to recreate it from the bundle"
                 % self.params.id
             )
-        return classify(
+        drift = classify(
             current.bundle, self.params.bundle or "", record.spec if record else None,
             self._declared.masked, record is not None and record.digest == self._declared.digest,
         )
+        return with_image_drift(drift, record.image, image_digest(spec)) if record else drift
 
     # -- acting -----------------------------------------------------------
 
@@ -405,50 +410,38 @@ class ContainerManager:
 
     def _write_record(self, state: ContainerState) -> None:
         declared = self._require_declared()
-        record = ContainerRecord(declared.digest, self.params.bundle or "", state.created, declared.salt, declared.masked)
+        record = ContainerRecord(declared.digest, self.params.bundle or "", state.created, declared.salt, declared.masked,
+                                 image_digest(declared.spec))
         write_record(self.params.root, self.params.id, record)
 
     # -- result -----------------------------------------------------------
 
     def _result(self, current: t.Optional[ContainerState], final: t.Optional[ContainerState],
                 actions: t.List[str], drift: Drift) -> t.Dict[str, t.Any]:
-        result: t.Dict[str, t.Any] = {
+        return {
             "changed": bool(actions),
             "actions": actions,
             "container": final.to_dict() if final else {},
             "drift": drift.to_dict(),
             "warnings": self.warnings,
+            "diff": self._difference(current, drift).to_dict(),
         }
-        if self.diff:
-            result["diff"] = self._diff(current, drift)
-        return result
 
-    def _diff(self, current: t.Optional[ContainerState], drift: Drift) -> t.Dict[str, t.Any]:
-        before: t.Dict[str, t.Any] = {
-            "status": current.status if current else ABSENT,
-            "bundle": current.bundle if current else None,
-        }
-        after: t.Dict[str, t.Any] = {
-            "status": self.params.state,
-            "bundle": self.params.bundle if self.params.state != ABSENT else None,
-        }
+    def _difference(self, current: t.Optional[ContainerState], drift: Drift) -> Difference:
+        difference = Difference()
+        difference.add("status", current.status if current else ABSENT, self.params.state)
+        difference.add("bundle", current.bundle if current else None,
+                       self.params.bundle if self.params.state != ABSENT else None)
         if drift.fields:
-            before["spec"], after["spec"] = drift.spec_diff()
-        return {"before": before, "after": after}
-
-
-def load_spec_or_fail(bundle: t.Optional[str]) -> t.Dict[str, t.Any]:
-    try:
-        return load_spec(bundle or "")
-    except BundleError as exc:
-        raise ContainerTaskError(str(exc))
+            difference.add("spec", *drift.spec_diff())
+        return difference
 
 
 def manage_container(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
                      check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
-    """The module's one call: the result dict, or ContainerTaskError for fail_json.
+    """The module's one call: the result dict, or ContainerTaskError (a TaskError).
 
     The options are validated (the id first) before ``make_runc`` looks for runc.
     """
     params = ContainerParams.from_options(options)
-    return ContainerManager(make_runc(), params, check_mode=check_mode, diff=diff).run()
+    return ContainerManager(make_runc(), params, check_mode=check_mode).run()

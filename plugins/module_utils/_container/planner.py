@@ -15,12 +15,7 @@ from __future__ import annotations
 
 import typing as t
 
-ABSENT = "absent"
-CREATING = "creating"
-CREATED = "created"
-RUNNING = "running"
-PAUSED = "paused"
-STOPPED = "stopped"
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import ABSENT, CREATED, CREATING, PAUSED, RUNNING, STOPPED
 
 DESIRED_STATES = (ABSENT, CREATED, RUNNING, PAUSED, STOPPED)
 CURRENT_STATUSES = (ABSENT, CREATING, CREATED, RUNNING, PAUSED, STOPPED)

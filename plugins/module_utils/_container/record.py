@@ -6,7 +6,8 @@
 ``<root>/<id>@ocitools.json``: '@' can never be part of a runc id, and runc skips plain
 files in its root. The record holds the digest of the normalised spec, the bundle,
 runc's ``created`` timestamp (a record whose timestamp differs belongs to an earlier
-container of the same id) and the masked spec (env values salted-hashed) for diffs.
+container of the same id), the masked spec (env values salted-hashed) for diffs, and the
+image digest the bundle was made from (runc_spec ``image``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.atomic_file import write_atomically
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import masked_spec, spec_digest
+from ansible_collections.ocitools.runc.plugins.module_utils._image.annotations import image_digest
 
 RECORD_SUFFIX = "@ocitools.json"
 _FORMAT = 1
@@ -35,6 +37,7 @@ class ContainerRecord:
     created: str
     salt: str
     spec: t.Dict[str, t.Any]
+    image: str = ""  # the image manifest digest the bundle was made from (runc_spec image), '' for none
 
     def to_json(self) -> str:
         data = dataclasses.asdict(self)
@@ -45,7 +48,7 @@ class ContainerRecord:
 def record_for(bundle: str, spec: t.Mapping[str, t.Any], created: str) -> ContainerRecord:
     """A fresh record of the config a container was just made from (by a restore, say)."""
     salt = secrets.token_hex(16)
-    return ContainerRecord(spec_digest(spec), bundle, created, salt, masked_spec(spec, salt))
+    return ContainerRecord(spec_digest(spec), bundle, created, salt, masked_spec(spec, salt), image_digest(spec))
 
 
 def read_record(root: str, container_id: str) -> t.Optional[ContainerRecord]:
@@ -60,7 +63,7 @@ def read_record(root: str, container_id: str) -> t.Optional[ContainerRecord]:
     try:
         return ContainerRecord(
             digest=str(data["digest"]), bundle=str(data["bundle"]), created=str(data["created"]),
-            salt=str(data["salt"]), spec=dict(data["spec"]),
+            salt=str(data["salt"]), spec=dict(data["spec"]), image=str(data.get("image") or ""),
         )
     except (KeyError, TypeError, ValueError):
         return None

@@ -16,11 +16,13 @@ import posixpath
 import stat
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
+
 MAX_SYMLINKS = 40  # as Linux's own path walk
 _DIR_FLAGS = os.O_PATH | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-class GuardError(Exception):
+class GuardError(TaskError):
     """A path that cannot be resolved (a symlink loop, a permission error)."""
 
 

@@ -17,18 +17,11 @@ import re
 import shlex
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.process import ProcessOverrides, capability_name
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import MASK
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 
-# Linux capabilities (include/uapi/linux/capability.h, up to Linux 6.x).
-CAPABILITIES = frozenset("""
-    CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID
-    CAP_SETPCAP CAP_LINUX_IMMUTABLE CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_NET_ADMIN CAP_NET_RAW
-    CAP_IPC_LOCK CAP_IPC_OWNER CAP_SYS_MODULE CAP_SYS_RAWIO CAP_SYS_CHROOT CAP_SYS_PTRACE CAP_SYS_PACCT
-    CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_NICE CAP_SYS_RESOURCE CAP_SYS_TIME CAP_SYS_TTY_CONFIG CAP_MKNOD
-    CAP_LEASE CAP_AUDIT_WRITE CAP_AUDIT_CONTROL CAP_SETFCAP CAP_MAC_OVERRIDE CAP_MAC_ADMIN CAP_SYSLOG
-    CAP_WAKE_ALARM CAP_BLOCK_SUSPEND CAP_AUDIT_READ CAP_PERFMON CAP_BPF CAP_CHECKPOINT_RESTORE
-""".split())
 # Sets runc exec --cap adds to (ambient only where the spec has inheritable ones: see below).
 _CAP_SETS = ("bounding", "effective", "permitted")
 _ENV_NAME = re.compile(r"^[^=\0]+$")
@@ -36,7 +29,11 @@ _ID_NUMBER = re.compile(r"^\d+$")
 _MAX_ID = 2 ** 32 - 1
 
 
-class ExecInputError(ValueError):
+class ExecError(TaskError):
+    """A runc_exec task fails: the command could not run, or it failed (rc and output in the details)."""
+
+
+class ExecInputError(ExecError):
     """An option value runc_exec cannot use; the message names the option."""
 
 
@@ -57,6 +54,10 @@ class ExecRequest:
     creates: t.Optional[str] = None
     removes: t.Optional[str] = None
     run_in_check_mode: bool = False
+
+    def overrides(self) -> ProcessOverrides:
+        return ProcessOverrides(self.argv, self.env, self.cwd, self.uid, self.gid, self.additional_gids,
+                                self.no_new_privileges)
 
 
 def command_argv(argv: t.Optional[t.Sequence[str]], cmd: t.Optional[str]) -> t.Tuple[str, ...]:
@@ -91,12 +92,10 @@ def parse_user(user: t.Optional[str]) -> t.Tuple[t.Optional[int], t.Optional[int
 
 def normalize_capability(name: str) -> str:
     """``CAP_NET_ADMIN``, ``cap_net_admin`` and ``NET_ADMIN`` all give ``CAP_NET_ADMIN``."""
-    upper = name.strip().upper()
-    if not upper.startswith("CAP_"):
-        upper = "CAP_" + upper
-    if upper not in CAPABILITIES:
+    normalised = capability_name(name)
+    if normalised is None:
         raise ExecInputError("capabilities: unknown capability %r; use names such as CAP_NET_ADMIN" % name)
-    return upper
+    return normalised
 
 
 def env_pairs(env: t.Optional[t.Mapping[str, t.Any]]) -> t.Tuple[t.Tuple[str, str], ...]:
@@ -154,16 +153,6 @@ def request_from_params(params: t.Mapping[str, t.Any]) -> ExecRequest:
     return request
 
 
-def merge_env(base: t.Sequence[str], overrides: t.Sequence[t.Tuple[str, str]]) -> t.List[str]:
-    """The container's env with ``overrides`` replacing same-named entries (others appended)."""
-    merged: t.Dict[str, str] = {}
-    for entry in base:
-        merged[entry.split("=", 1)[0]] = entry
-    for name, value in overrides:
-        merged[name] = "%s=%s" % (name, value)
-    return list(merged.values())
-
-
 def _add_capabilities(process: t.Dict[str, t.Any], capabilities: t.Sequence[str]) -> None:
     """Add to the container's sets as ``runc exec --cap`` does: ambient only when the spec
     has inheritable capabilities, since ambient ones need inheritable ones."""
@@ -179,22 +168,11 @@ def build_process(container_process: t.Mapping[str, t.Any], request: ExecRequest
     process = copy.deepcopy(dict(container_process))
     process.pop("consoleSize", None)
     process["terminal"] = False
-    process["args"] = list(request.argv)
-    process["env"] = merge_env(process.get("env") or [], request.env)
-    if request.cwd is not None:
-        process["cwd"] = request.cwd
+    request.overrides().apply(process)
+    process["env"] = process.get("env") or []
     process.setdefault("cwd", "/")
-    user = process.setdefault("user", {"uid": 0, "gid": 0})
-    if request.uid is not None:
-        user["uid"] = request.uid
-    if request.gid is not None:
-        user["gid"] = request.gid
-    if request.additional_gids is not None:
-        user["additionalGids"] = list(request.additional_gids)
     if request.capabilities:
         _add_capabilities(process, request.capabilities)
-    if request.no_new_privileges is not None:
-        process["noNewPrivileges"] = request.no_new_privileges
     return process
 
 

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.guards import (
     GuardError,
     container_root,
@@ -21,30 +22,31 @@ from ansible_collections.ocitools.runc.plugins.module_utils._exec.guards import 
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.kill import kill_exec_process, read_pid_file
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import (
+    ExecError,
     ExecRequest,
     build_process,
     masked_env,
+    request_from_params,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._info.host import state_root
-from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import SpecReadError, read_bundle_config
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncTimeoutError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import ExecOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import CREATED, CREATING, PAUSED, RUNNING, STOPPED
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
 
-EXECUTABLE_STATUSES = ("created", "running")
+EXECUTABLE_STATUSES = (CREATED, RUNNING)
 CHECK_MODE_MSG = "Command would have run if not in check mode"
 _NOT_EXECUTABLE = {
-    "paused": "container %r is paused: resume it (ocitools.runc.runc_container state=running) before exec",
-    "stopped": "container %r is stopped: its processes have exited; start it again before exec",
-    "creating": "container %r is still being created: wait until it is created or running",
+    PAUSED: "container %r is paused: resume it (ocitools.runc.runc_container state=running) before exec",
+    STOPPED: "container %r is stopped: its processes have exited; start it again before exec",
+    CREATING: "container %r is still being created: wait until it is created or running",
 }
 
 
 @dataclasses.dataclass
 class ExecOutcome:
-    """The module's result; ``failed`` outcomes go to fail_json (``result['msg']`` says why)."""
+    """The module's result; ``failed`` outcomes become an ExecError (``result['msg']`` says why)."""
 
     result: t.Dict[str, t.Any]
     failed: bool = False
@@ -54,7 +56,7 @@ def _blocker(runc: Runc, container_id: str, state: t.Optional[ContainerState]) -
     """Why the container cannot take an exec now, or None."""
     if state is None:
         return "container %r does not exist under root %s: create and start it first" % (
-            container_id, state_root(runc))
+            container_id, runc.state_root())
     if state.status in EXECUTABLE_STATUSES:
         return None
     return _NOT_EXECUTABLE.get(state.status, "container %r is %s" % (container_id, state.status)) % container_id
@@ -115,7 +117,7 @@ class ExecRun:
             return self.failure("container %s does not exist" % request.container_id)
         try:
             process = build_process(self._container_process(state), request)
-        except SpecReadError as exc:
+        except ConfigError as exc:
             return self.failure("cannot build the process from the container's config: %s" % exc)
         if request.creates or request.removes:
             try:
@@ -135,7 +137,7 @@ class ExecRun:
             return self._attached(process, workdir)
 
     def _container_process(self, state: ContainerState) -> t.Mapping[str, t.Any]:
-        return read_bundle_config(state.bundle).get("process") or {}
+        return read_config(state.bundle).get("process") or {}
 
     def _attached(self, process: t.Dict[str, t.Any], workdir: str) -> ExecOutcome:
         pid_file = os.path.join(workdir, "exec.pid")
@@ -183,3 +185,17 @@ class ExecRun:
 
 def run_exec(runc: Runc, request: ExecRequest, check_mode: bool) -> ExecOutcome:
     return ExecRun(runc, request, check_mode).run()
+
+
+def manage_exec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
+                check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+    """The module's one call: the result, or ExecError (a failed command keeps rc and output beside msg).
+
+    The options are checked before ``make_runc`` looks for runc.
+    """
+    request = request_from_params(params)
+    outcome = run_exec(make_runc(), request, check_mode)
+    if outcome.failed:
+        result = dict(outcome.result)
+        raise ExecError(result.pop("msg"), **result)
+    return outcome.result

@@ -10,19 +10,15 @@ import dataclasses
 import os
 import typing as t
 
-from ansible_collections.ocitools.runc.plugins.module_utils._info.host import host_facts, state_root
-from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import (
-    SpecReadError,
-    read_bundle_config,
-    summarize_config,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._info.host import host_facts
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
+from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import summarize_config
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState, Event
-
-# Statuses with live processes: ps, top and stats only make sense for these.
-LIVE_STATUSES = ("created", "running", "paused")
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import LIVE
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,6 +31,7 @@ class InfoRequest:
     spec: bool = False
     host: bool = True
     criu: t.Optional[str] = None
+    features: bool = False
 
     def __post_init__(self) -> None:
         for container_id in self.ids or ():
@@ -44,7 +41,7 @@ class InfoRequest:
 def list_containers(runc: Runc) -> t.List[ContainerState]:
     """Every container under the root, in one call. A root that does not exist holds none; it
     is not listed, since ``runc list`` would create it."""
-    if not os.path.isdir(state_root(runc)):
+    if not os.path.isdir(runc.state_root()):
         return []
     return sorted(runc.list(), key=lambda state: state.id)
 
@@ -74,8 +71,8 @@ def stats_summary(event: Event) -> t.Dict[str, t.Any]:
 
 def _spec_extra(state: ContainerState) -> t.Dict[str, t.Any]:
     try:
-        return {"spec": summarize_config(read_bundle_config(state.bundle))}
-    except SpecReadError as exc:
+        return {"spec": summarize_config(read_config(state.bundle))}
+    except ConfigError as exc:
         return {"spec": None, "spec_error": str(exc)}
 
 
@@ -90,7 +87,7 @@ def _live_extras(runc: Runc, state: ContainerState, request: InfoRequest) -> t.D
         wanted.append(("stats", lambda: stats_summary(runc.stats(state.id))))
     extras: t.Dict[str, t.Any] = {}
     for name, call in wanted:
-        if state.status not in LIVE_STATUSES:
+        if state.status not in LIVE:
             extras[name] = None
             continue
         try:
@@ -118,5 +115,18 @@ def gather_info(runc: Runc, request: InfoRequest) -> t.Dict[str, t.Any]:
     ]
     result: t.Dict[str, t.Any] = {"changed": False, "containers": containers}
     if request.host:
-        result["host"] = host_facts(runc, request.criu)
+        result["host"] = host_facts(runc, request.criu, features=request.features)
     return result
+
+
+def manage_info(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
+                check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+    """The module's one call; the ids are checked before ``make_runc`` looks for runc."""
+    if params["features"] and not params["host"]:
+        raise TaskError("features: the runc features dump is part of the host facts; set host: true (or drop features)")
+    request = InfoRequest(
+        ids=params["id"], ps=params["ps"], top=params["top"], ps_options=params["ps_options"],
+        stats=params["stats"], spec=params["spec"], host=params["host"], criu=params["criu"],
+        features=params["features"],
+    )
+    return gather_info(make_runc(), request)

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: ocitools contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Host facts for ``runc_info``: runc version and features, cgroup version, state root, CRIU."""
+"""Host facts for ``runc_info``: runc version, cgroup version, state root, CRIU, and on request
+the full ``runc features`` dump (long: every capability and seccomp action, so opt-in)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,9 @@ import typing as t
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import check_criu
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import default_root
 
 CGROUP_MOUNT = "/sys/fs/cgroup"
 MOUNTS_FILE = "/proc/self/mounts"
-
-
-def state_root(runc: Runc) -> str:
-    """The state root runc uses for this client: ``root`` when set, else runc's default."""
-    return runc.options.root or default_root()
 
 
 def cgroup_facts(mounts_text: str) -> t.Dict[str, t.Any]:
@@ -68,20 +63,23 @@ def _features(runc: Runc) -> t.Tuple[t.Optional[t.Dict[str, t.Any]], t.Optional[
         return None, str(exc)
 
 
-def host_facts(runc: Runc, criu: t.Optional[str] = None, criu_timeout: float = 30.0) -> t.Dict[str, t.Any]:
-    """Everything ``runc_info`` reports under ``host``; read-only."""
-    features, features_error = _features(runc)
+def host_facts(
+    runc: Runc, criu: t.Optional[str] = None, criu_timeout: float = 30.0, features: bool = False
+) -> t.Dict[str, t.Any]:
+    """Everything ``runc_info`` reports under ``host``; read-only. ``runc features`` runs only
+    when ``features`` is true (then ``features``, and ``features_error`` when runc has none)."""
     cgroup = cgroup_facts(_read_mounts())
-    root = state_root(runc)
+    root = runc.state_root()
     facts: t.Dict[str, t.Any] = {
         "runc": dict(runc.version().to_dict(), path=runc.options.command),
-        "features": features,
         "cgroup_version": cgroup["version"],
         "cgroup_mode": cgroup["mode"],
         "root": root,
         "root_exists": os.path.isdir(root),
         "criu": check_criu(criu, runc.runner, criu_timeout).to_dict(),
     }
-    if features_error is not None:
-        facts["features_error"] = features_error
+    if features:
+        facts["features"], features_error = _features(runc)
+        if features_error is not None:
+            facts["features_error"] = features_error
     return facts

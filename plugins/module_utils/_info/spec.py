@@ -6,27 +6,7 @@ mounts and resources. Env values are left out: they may be secrets."""
 
 from __future__ import annotations
 
-import json
-import os
 import typing as t
-
-CONFIG_NAME = "config.json"
-
-
-class SpecReadError(Exception):
-    """The bundle's config.json is missing or not a JSON object."""
-
-
-def read_bundle_config(bundle: str) -> t.Dict[str, t.Any]:
-    path = os.path.join(bundle, CONFIG_NAME)
-    try:
-        with open(path, encoding="utf-8") as handle:
-            config = json.load(handle)
-    except (OSError, ValueError) as exc:
-        raise SpecReadError("cannot read %s: %s" % (path, exc))
-    if not isinstance(config, dict):
-        raise SpecReadError("%s is not a JSON object" % path)
-    return config
 
 
 def env_names(env: t.Iterable[str]) -> t.List[str]:

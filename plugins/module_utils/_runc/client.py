@@ -14,31 +14,27 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import tempfile
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import (
     ContainerNotFoundError,
     RuncError,
-    RuncNotFoundError,
-    RuncTimeoutError,
     RuncUnsupportedError,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import CheckpointOptions, CriuOptions, RestoreOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    FLAGS_SINCE,
-    CheckpointOptions,
     CreateOptions,
     DeleteOptions,
     EventsOptions,
     ExecOptions,
     GlobalOptions,
     KillOptions,
-    RestoreOptions,
     RunOptions,
     SpecOptions,
     UpdateOptions,
+    state_root,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import (
     ContainerState,
@@ -46,10 +42,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import
     PsTable,
     RuncVersion,
     parse_event,
-    parse_events,
     parse_features,
     parse_list,
-    parse_list_ids,
     parse_log_errors,
     parse_pids,
     parse_ps_table,
@@ -84,15 +78,9 @@ class Runc:
 
     # -- plumbing ---------------------------------------------------------
 
-    def command_path(self) -> str:
-        """The runc executable as it resolves on PATH; raises when there is none."""
-        path = shutil.which(self.options.command)
-        if path is None:
-            raise RuncNotFoundError(
-                "runc executable %r was not found (searched PATH=%s); install runc or set runc_path"
-                % (self.options.command, os.environ.get("PATH", ""))
-            )
-        return path
+    def state_root(self) -> str:
+        """The state root this client's runc uses (``--root``, else runc's default)."""
+        return state_root(self.options.root)
 
     def argv(self, subcommand: t.Sequence[str], log: t.Optional[str] = None) -> t.List[str]:
         """Full argv for ``subcommand``; ``log`` replaces ``--log`` with a private JSON log."""
@@ -135,19 +123,13 @@ class Runc:
             raise _error_for(argv, subcommand, result, messages)
         return result
 
-    def _check_flags_supported(self, flags: t.Sequence[str]) -> None:
-        """Refuse an options type's flags that this runc is too old for (only flags: an
-        exec'd command's own arguments may look like runc flags)."""
-        newer = [flag for flag in flags if flag in FLAGS_SINCE]
-        if not newer:
-            return
-        release = self.version().release()
-        for flag in newer:
-            if release < FLAGS_SINCE[flag]:
-                raise RuncUnsupportedError(
-                    "%s needs runc %s or newer; this runc is %s"
-                    % (flag, ".".join(map(str, FLAGS_SINCE[flag])), self.version().version)
-                )
+    def _check_supported(self, options: CriuOptions) -> None:
+        """Refuse what ``options`` set that this runc is too old for, naming the option; runc's
+        version is asked only when something newer than runc 1.1 is set."""
+        for option, since in refused(options, self.version):
+            raise RuncUnsupportedError(
+                "%s needs runc %s or newer; this runc is %s" % (option, ".".join(map(str, since)), self.version().version)
+            )
 
     # -- queries ----------------------------------------------------------
 
@@ -170,9 +152,6 @@ class Runc:
     def list(self) -> t.List[ContainerState]:
         """Every container under the root, in one call."""
         return parse_list(self._call(["list", "--format", "json"]).out)
-
-    def list_ids(self) -> t.List[str]:
-        return parse_list_ids(self._call(["list", "--quiet"]).out)
 
     def state(self, container_id: str) -> ContainerState:
         """``runc state``; raises ContainerNotFoundError when there is no such container."""
@@ -198,15 +177,6 @@ class Runc:
         """One ``stats`` event (cpu, memory, pids, blkio...)."""
         argv = ["events", *EventsOptions(stats=True).args(), validate_container_id(container_id)]
         return parse_event(self._call(argv).out)
-
-    def events(self, container_id: str, interval: str = "1s", duration: float = 5.0) -> t.List[Event]:
-        """The events runc streams during ``duration`` seconds (the stream never ends by itself)."""
-        argv = ["events", *EventsOptions(interval=interval).args(), validate_container_id(container_id)]
-        try:
-            result = self._call(argv, timeout=duration)
-        except RuncTimeoutError as exc:
-            return parse_events(exc.stdout)
-        return parse_events(result.out)
 
     def default_spec(self, rootless: bool = False) -> t.Dict[str, t.Any]:
         """The spec ``runc spec`` writes for this runc, read back without touching any bundle."""
@@ -266,14 +236,23 @@ class Runc:
 
     def checkpoint(self, container_id: str, options: CheckpointOptions, timeout: t.Optional[float] = None) -> None:
         validate_container_id(container_id)
-        self._check_flags_supported(options.args())
+        self._check_supported(options)
         self._call(["checkpoint", *options.args(), container_id], timeout=timeout)
 
     def restore(self, container_id: str, options: RestoreOptions, timeout: t.Optional[float] = None) -> None:
         validate_container_id(container_id)
-        self._check_flags_supported(options.args())
+        self._check_supported(options)
         argv = ["restore", *options.args(), container_id]
         self._call(argv, timeout=timeout, io=options.io if options.detach else None, private_log=True)
+
+
+def refused(options: CriuOptions, version: t.Callable[[], RuncVersion]) -> t.List[t.Tuple[str, t.Tuple[int, int, int]]]:
+    """(option, release it needs) for each option set in ``options`` that runc ``version()`` is too old for."""
+    needs = options.newer_than_1_1()
+    if not needs:
+        return []
+    release = version().release()
+    return [(option, since) for option, since in needs if release < since]
 
 
 def _without_log_flags(args: t.List[str]) -> t.List[str]:

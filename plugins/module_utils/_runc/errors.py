@@ -53,7 +53,7 @@ class RuncError(Exception):
         return "; ".join(parts)
 
     def as_dict(self) -> t.Dict[str, t.Any]:
-        """What a module puts into ``fail_json`` beside ``msg``."""
+        """The details of a failed task beside ``msg``."""
         return {
             "cmd": self.argv,
             "rc": self.rc,

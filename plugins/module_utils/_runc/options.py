@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """One small options type per runc subcommand; each builds its own flags in ``args()``.
 
-Flags follow the runc 1.1 man pages (plus the 1.2 additions, marked in
-``FLAGS_SINCE``). Options never carry the container id or the subcommand name:
-the client adds those, so argv is assembled in one place.
+Flags follow the runc 1.1 man pages. ``runc checkpoint`` and ``runc restore``, whose options
+are declared as data with the runc release each needs, are in criu_options. Options never carry
+the container id or the subcommand name: the client adds those, so argv is assembled in one place.
 """
 
 from __future__ import annotations
@@ -17,15 +17,8 @@ import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
 
-# Flags newer than runc 1.1, with the first runc release that knows them.
-FLAGS_SINCE: t.Dict[str, t.Tuple[int, int, int]] = {
-    "--tcp-skip-in-flight": (1, 2, 0),
-    "--link-remap": (1, 2, 0),
-}
-
 ROOTLESS_CHOICES = ("true", "false", "auto")
 LOG_FORMATS = ("text", "json")
-CGROUP_MODES = ("soft", "full", "strict", "ignore")
 
 
 def _flag(argv: t.List[str], name: str, enabled: bool) -> None:
@@ -43,8 +36,12 @@ def _values(argv: t.List[str], name: str, values: t.Iterable[object]) -> None:
         argv.extend([name, str(value)])
 
 
-def default_root(euid: t.Optional[int] = None, environ: t.Optional[t.Mapping[str, str]] = None) -> str:
-    """runc's own default ``--root``: /run/runc, or $XDG_RUNTIME_DIR/runc for a non-root user who has one."""
+def state_root(root: t.Optional[str] = None, euid: t.Optional[int] = None,
+               environ: t.Optional[t.Mapping[str, str]] = None) -> str:
+    """The state root runc uses: ``root`` (the ``--root`` option) when given, else runc's own default,
+    /run/runc, or $XDG_RUNTIME_DIR/runc for a non-root user who has one."""
+    if root:
+        return root
     euid = os.geteuid() if euid is None else euid
     environ = os.environ if environ is None else environ
     runtime_dir = environ.get("XDG_RUNTIME_DIR")
@@ -246,96 +243,6 @@ class ExecOptions:
         """What follows the id: the command. runc 1.1 stops reading flags at the id
         and would run a ``--`` separator as the command, so there is none."""
         return list(self.command)
-
-
-@dataclasses.dataclass(frozen=True)
-class CriuOptions:
-    """Flags that ``runc checkpoint`` and ``runc restore`` share."""
-
-    image_path: t.Optional[str] = None
-    work_path: t.Optional[str] = None
-    tcp_established: bool = False
-    ext_unix_sk: bool = False
-    shell_job: bool = False
-    file_locks: bool = False
-    manage_cgroups_mode: t.Optional[str] = None
-    empty_ns: t.Sequence[str] = ()
-    auto_dedup: bool = False
-    lazy_pages: bool = False
-
-    def __post_init__(self) -> None:
-        if self.manage_cgroups_mode is not None and self.manage_cgroups_mode not in CGROUP_MODES:
-            raise ValueError(
-                "manage_cgroups_mode must be one of %s, got %r" % (", ".join(CGROUP_MODES), self.manage_cgroups_mode)
-            )
-
-    def criu_args(self) -> t.List[str]:
-        argv: t.List[str] = []
-        _value(argv, "--image-path", self.image_path)
-        _value(argv, "--work-path", self.work_path)
-        _flag(argv, "--tcp-established", self.tcp_established)
-        _flag(argv, "--ext-unix-sk", self.ext_unix_sk)
-        _flag(argv, "--shell-job", self.shell_job)
-        _flag(argv, "--file-locks", self.file_locks)
-        _value(argv, "--manage-cgroups-mode", self.manage_cgroups_mode)
-        _values(argv, "--empty-ns", self.empty_ns)
-        _flag(argv, "--auto-dedup", self.auto_dedup)
-        _flag(argv, "--lazy-pages", self.lazy_pages)
-        return argv
-
-
-@dataclasses.dataclass(frozen=True)
-class CheckpointOptions(CriuOptions):
-    parent_path: t.Optional[str] = None
-    leave_running: bool = False
-    pre_dump: bool = False
-    tcp_skip_in_flight: bool = False
-    link_remap: bool = False
-    status_fd: t.Optional[int] = None
-    page_server: t.Optional[str] = None
-    extra_args: t.Sequence[str] = ()
-
-    def args(self) -> t.List[str]:
-        argv = self.criu_args()
-        _value(argv, "--parent-path", self.parent_path)
-        _flag(argv, "--leave-running", self.leave_running)
-        _flag(argv, "--pre-dump", self.pre_dump)
-        _flag(argv, "--tcp-skip-in-flight", self.tcp_skip_in_flight)
-        _flag(argv, "--link-remap", self.link_remap)
-        _value(argv, "--status-fd", self.status_fd)
-        _value(argv, "--page-server", self.page_server)
-        argv.extend(self.extra_args)
-        return argv
-
-
-@dataclasses.dataclass(frozen=True)
-class RestoreOptions(CriuOptions):
-    """``runc restore``; detached by default, so ``io`` binds the restored stdio."""
-
-    bundle: t.Optional[str] = None
-    detach: bool = True
-    pid_file: t.Optional[str] = None
-    no_subreaper: bool = False
-    no_pivot: bool = False
-    console_socket: t.Optional[str] = None
-    lsm_profile: t.Optional[str] = None
-    lsm_mount_context: t.Optional[str] = None
-    io: ContainerIO = ContainerIO()
-    extra_args: t.Sequence[str] = ()
-
-    def args(self) -> t.List[str]:
-        argv = self.criu_args()
-        _value(argv, "--bundle", self.bundle)
-        _flag(argv, "--detach", self.detach)
-        _value(argv, "--pid-file", self.pid_file)
-        # go-runc spells this "-no-subreaper"; runc documents the double dash.
-        _flag(argv, "--no-subreaper", self.no_subreaper)
-        _flag(argv, "--no-pivot", self.no_pivot)
-        _value(argv, "--console-socket", self.console_socket)
-        _value(argv, "--lsm-profile", self.lsm_profile)
-        _value(argv, "--lsm-mount-context", self.lsm_mount_context)
-        argv.extend(self.extra_args)
-        return argv
 
 
 # ``runc update`` flags, by field name, in the order of the man page.

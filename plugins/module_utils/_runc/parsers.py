@@ -11,8 +11,7 @@ import re
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncParseError
-
-CONTAINER_STATUSES = ("creating", "created", "running", "paused", "stopped")
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import CONTAINER_STATUSES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,11 +123,6 @@ def parse_list(output: str) -> t.List[ContainerState]:
     return [_state_from_json(item, "runc list") for item in data]
 
 
-def parse_list_ids(output: str) -> t.List[str]:
-    """``runc list --quiet``: one id per line."""
-    return [line.strip() for line in output.splitlines() if line.strip()]
-
-
 def parse_pids(output: str) -> t.List[int]:
     """``runc ps --format json``: a JSON array of pids (``null`` or ``[]`` when there are none)."""
     data = _load_json(output, "runc ps")
@@ -193,21 +187,6 @@ def _event_from_json(obj: object, line: str) -> Event:
 def parse_event(output: str) -> Event:
     """``runc events --stats ID``: exactly one JSON event."""
     return _event_from_json(_load_json(output, "runc events --stats"), output)
-
-
-def parse_events(output: str) -> t.List[Event]:
-    """A stream of ``runc events``: one JSON object per line; a cut-off last line is dropped."""
-    lines = [line for line in output.splitlines() if line.strip()]
-    events: t.List[Event] = []
-    for index, line in enumerate(lines):
-        try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            if index == len(lines) - 1 and not output.endswith("\n"):
-                break  # the stream was stopped mid-line
-            raise RuncParseError("runc events: line %d is not JSON (%s)" % (index + 1, exc), stdout=output)
-        events.append(_event_from_json(obj, line))
-    return events
 
 
 def parse_features(output: str) -> t.Dict[str, t.Any]:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._image.store import DEFAULT_STORE
+
 SPEC_ARGUMENTS: t.Dict[str, t.Dict[str, t.Any]] = dict(
     bundle=dict(type="path", required=True),
-    rootfs=dict(type="str", default="rootfs"),
+    rootfs=dict(type="str"),
     readonly_rootfs=dict(type="bool"),
-    args=dict(type="list", elements="str", required=True),
+    args=dict(type="list", elements="str"),
     env=dict(type="dict", no_log=True),
     cwd=dict(type="str"),
     user=dict(type="dict", options=dict(
@@ -54,4 +56,9 @@ SPEC_ARGUMENTS: t.Dict[str, t.Dict[str, t.Any]] = dict(
     mode=dict(type="raw", default="0644"),
     owner=dict(type="str"),
     group=dict(type="str"),
+    image=dict(type="str"),
+    image_store=dict(type="path", default=DEFAULT_STORE),
 )
+
+# runc_spec needs a command: args, or an image's Entrypoint and Cmd.
+SPEC_REQUIRED_ONE_OF = [["args", "image"]]

@@ -16,7 +16,7 @@ import copy
 import dataclasses
 import typing as t
 
-from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import merge_env
+from ansible_collections.ocitools.runc.plugins.module_utils._common.process import ProcessOverrides
 
 # The capability sets an option applies to, when runc's default spec has them.
 CAPABILITY_SETS = ("bounding", "effective", "permitted", "inheritable", "ambient")
@@ -80,6 +80,10 @@ class SpecOptions:
     annotations: t.Tuple[t.Tuple[str, str], ...] = ()
     raw: t.Optional[t.Mapping[str, t.Any]] = None
 
+    def overrides(self) -> ProcessOverrides:
+        return ProcessOverrides(self.args, self.env, self.cwd, self.uid, self.gid, self.additional_gids,
+                                self.no_new_privileges)
+
 
 def merge_patch(target: t.Any, patch: t.Any) -> t.Any:
     """JSON Merge Patch (RFC 7386): dicts merge, null removes a key, anything else replaces."""
@@ -113,30 +117,15 @@ def _merge_by_key(defaults: t.Sequence[t.Dict[str, t.Any]], given: t.Sequence[t.
     return [item if isinstance(item, dict) else item.to_oci() for item in merged]
 
 
-def _apply_user(process: t.Dict[str, t.Any], options: SpecOptions) -> None:
-    user = process.setdefault("user", {"uid": 0, "gid": 0})
-    additional = None if options.additional_gids is None else list(options.additional_gids)
-    for field, value in (("uid", options.uid), ("gid", options.gid), ("additionalGids", additional)):
-        if value is not None:
-            user[field] = value
-
-
 def _apply_process(spec: t.Dict[str, t.Any], options: SpecOptions) -> None:
     process = spec.setdefault("process", {})
     process["terminal"] = options.terminal
     if not options.terminal:
         process.pop("consoleSize", None)
-    process["args"] = list(options.args)
-    if options.env:
-        process["env"] = merge_env(process.get("env") or [], options.env)
-    if options.cwd is not None:
-        process["cwd"] = options.cwd
-    _apply_user(process, options)
+    options.overrides().apply(process)
     _apply_capabilities(process, options)
     if options.rlimits:
         process["rlimits"] = _merge_by_key(process.get("rlimits") or [], options.rlimits, "type")
-    if options.no_new_privileges is not None:
-        process["noNewPrivileges"] = options.no_new_privileges
 
 
 def _apply_namespaces(linux: t.Dict[str, t.Any], namespaces: t.Sequence[t.Tuple[str, str]]) -> None:

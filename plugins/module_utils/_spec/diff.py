@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.difference import MISSING, Difference
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import MASK, FieldChange, changed_fields
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import FileAttributes
 
@@ -64,18 +65,16 @@ def spec_diff(
     ``before`` None means there is no usable config.json yet: ``before_state`` says why
     (``absent``, ``invalid``) and the whole new spec is shown, field by field.
     """
-    old: t.Dict[str, t.Any] = {} if before is not None else {"state": before_state}
-    new: t.Dict[str, t.Any] = {} if before is not None else {"state": "file"}
+    difference = Difference()
+    if before is None:
+        difference.add("state", before_state, "file")
     # An empty ``before`` is itself a leaf at the root path: leave it out.
     fields = [field for field in changed_fields(before or {}, after) if field.path]
     if fields:
         pairs = {field.name: _shown_pair(field) for field in fields}
-        if before is not None:
-            old["spec"] = {name: pair[0] for name, pair in pairs.items()}
-        new["spec"] = {name: pair[1] for name, pair in pairs.items()}
+        difference.add("spec", {name: pair[0] for name, pair in pairs.items()} if before is not None else MISSING,
+                       {name: pair[1] for name, pair in pairs.items()})
     current_attributes = attributes_before.shown() if attributes_before is not None else {}
     for name, value in attribute_changes.shown().items():
-        if name in current_attributes:
-            old[name] = current_attributes[name]
-        new[name] = value
-    return {"before": old, "after": new}
+        difference.add(name, current_attributes.get(name, MISSING), value)
+    return difference.to_dict()

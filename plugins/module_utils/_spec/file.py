@@ -20,9 +20,9 @@ import stat
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.atomic_file import write_atomically
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import SpecInputError
 
-CONFIG_NAME = "config.json"
 BUNDLE_MODE = 0o755
 _UNREADABLE = object()  # an existing config.json that is not a JSON object
 
@@ -33,14 +33,12 @@ def render_spec(spec: t.Mapping[str, t.Any]) -> bytes:
 
 def read_spec(path: str) -> t.Any:
     """The current config.json as a dict, None when there is none, or _UNREADABLE."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            current = json.load(handle)
-    except FileNotFoundError:
+    if not os.path.exists(path):
         return None
-    except (OSError, ValueError):
+    try:
+        return read_config(os.path.dirname(path))
+    except ConfigError:
         return _UNREADABLE
-    return current if isinstance(current, dict) else _UNREADABLE
 
 
 def is_unreadable(current: t.Any) -> bool:

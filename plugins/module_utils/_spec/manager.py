@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import CONFIG_NAME
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.builder import build_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.diff import masked_spec, spec_diff
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import (
-    CONFIG_NAME,
     FileAttributes,
     attribute_changes,
     attributes_for_write,
@@ -28,6 +28,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import (
     set_attributes,
     write_spec_file,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.image import with_image_defaults
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import (
     SpecInputError,
     check_bundle,
@@ -56,10 +57,11 @@ def _write(bundle: str, path: str, data: t.Optional[bytes], attributes: FileAttr
 
 def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
                 check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
-    """The module's one call: the result dict, or SpecInputError (naming the option) for fail_json.
+    """The module's one call: the result dict, or SpecInputError (a TaskError naming the option).
 
     Every option is checked before ``make_runc`` looks for runc.
     """
+    params = with_image_defaults(params)
     options = options_from_params(params)
     wanted_attributes = attributes_from_params(params)
     bundle = check_bundle(params.get("bundle"))
@@ -77,13 +79,11 @@ def manage_spec(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
         data = render_spec(spec) if content_changed else None
         _write(bundle, path, data, attributes_for_write(attributes_before, wanted_attributes) if data else changes)
 
-    result: t.Dict[str, t.Any] = {
+    usable = None if current is None or is_unreadable(current) else current
+    return {
         "changed": content_changed or _has_changes(changes),
         "path": path,
         "spec": masked_spec(spec),
+        "diff": spec_diff(usable, spec, attributes_before, changes,
+                          before_state="absent" if current is None else "invalid"),
     }
-    if diff:
-        usable = None if current is None or is_unreadable(current) else current
-        result["diff"] = spec_diff(usable, spec, attributes_before, changes,
-                                   before_state="absent" if current is None else "invalid")
-    return result

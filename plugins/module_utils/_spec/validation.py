@@ -14,8 +14,9 @@ import re
 import resource
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.process import capability_name
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import (
-    CAPABILITIES,
     ExecInputError,
     env_pairs,
 )
@@ -40,7 +41,7 @@ _CPUSET = re.compile(r"^\d+(-\d+)?(,\d+(-\d+)?)*$")
 _BIND_OPTIONS = ("bind", "rbind")
 
 
-class SpecInputError(ValueError):
+class SpecInputError(TaskError):
     """An option value runc_spec cannot use; the message names the option."""
 
 
@@ -80,10 +81,8 @@ def capability_names(option: str, names: t.Optional[t.Sequence[str]], allow_all:
     """``net_admin``, ``NET_ADMIN`` and ``CAP_NET_ADMIN`` all give ``CAP_NET_ADMIN``; duplicates dropped."""
     normalised: t.List[str] = []
     for name in names or ():
-        upper = str(name).strip().upper()
-        if not (allow_all and upper == "ALL") and not upper.startswith("CAP_"):
-            upper = "CAP_" + upper
-        if upper not in CAPABILITIES and not (allow_all and upper == "ALL"):
+        upper = capability_name(name, allow_all)
+        if upper is None:
             raise SpecInputError("%s: unknown capability %r; use Linux capability names such as NET_ADMIN or CAP_NET_ADMIN%s"
                                  % (option, name, " (or ALL)" if allow_all else ""))
         if upper not in normalised:

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """runc_stack's argument spec: each container takes runc_spec's and runc_container's options.
 
-``args`` is optional here: without it the bundle's config.json is used as it is (as
-runc_container does); with it, config.json is written from the spec options first.
+``args`` and ``image`` are optional here: without both the bundle's config.json is used as it is
+(as runc_container does); with either, config.json is written from the spec options first.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ def container_options() -> t.Dict[str, t.Dict[str, t.Any]]:
     options = {name: {key: value for key, value in option.items() if key != "options"}
                for name, option in SPEC_ARGUMENTS.items()}
     options.update(CONTAINER_ARGUMENTS)
-    options["args"] = dict(SPEC_ARGUMENTS["args"], required=False)
     return options
 
 

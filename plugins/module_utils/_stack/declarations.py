@@ -4,7 +4,7 @@
 """runc_stack's container declarations, all checked before runc is looked up, in converge order.
 
 Each entry becomes the parameters of runc_container (ContainerParams) and, when it
-gives ``args``, the parameters of runc_spec for its bundle. Errors name the entry
+gives ``args`` or ``image``, the parameters of runc_spec for its bundle. Errors name the entry
 and the option: ``containers[2].mounts[0].source: ...``.
 """
 
@@ -16,6 +16,7 @@ import typing as t
 from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import ContainerParams, ContainerTaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import ABSENT, STOPPED
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.file import attributes_from_params
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.image import with_image_defaults
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import (
     SpecInputError,
     check_bundle,
@@ -69,9 +70,10 @@ def _declaration(index: int, entry: t.Mapping[str, t.Any], root: str) -> Declara
         params = ContainerParams.from_options(dict(dict(state="running", stop_timeout=10), **dict(entry, root=root)))
     except ContainerTaskError as exc:
         raise _entry_error(index, exc.msg)
-    if params.state == ABSENT or entry.get("args") is None:
+    if params.state == ABSENT or (entry.get("args") is None and entry.get("image") is None):
         if entry.get("namespaces") is not None and params.state != ABSENT:
-            raise _entry_error(index, "namespaces: needs args (the bundle's config.json is written from the options)")
+            raise _entry_error(index, "namespaces: needs args or image (the bundle's config.json is written from the "
+                                      "options)")
         return Declaration(index, params, None)
     _check_nested_keys(index, entry)
     spec_params = {name: entry[name] for name in SPEC_ARGUMENTS if entry.get(name) is not None}
@@ -81,7 +83,7 @@ def _declaration(index: int, entry: t.Mapping[str, t.Any], root: str) -> Declara
         check_bundle(params.bundle)
         # Checked with stand-in pids: the real paths are only known at converge time.
         stand_in = resolve(entry.get("namespaces") or {}, {target: 1 for _kind, target in joins}, check_mode=False)
-        options_from_params(dict(spec_params, namespaces=stand_in or None))
+        options_from_params(dict(with_image_defaults(spec_params), namespaces=stand_in or None))
         attributes_from_params(spec_params)
     except (SpecInputError, PodError) as exc:
         raise _entry_error(index, str(exc))

@@ -17,19 +17,21 @@ from __future__ import annotations
 import contextlib
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import read_config
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import LockTimeoutError
 from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import (
     KILL_WAIT_SECONDS,
     ContainerManager,
     ContainerParams,
     ContainerTaskError,
-    load_spec_or_fail,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import ABSENT, CREATE
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import default_root
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import state_root
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.builder import build_spec
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.image import with_image_defaults
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.manager import manage_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation import SpecInputError, options_from_params
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.declarations import Declaration, parse_declarations
@@ -48,10 +50,11 @@ class Stack:
         self.prune = prune
         self.check_mode = check_mode
         self.diff = diff
-        self.managers = {d.id: ContainerManager(runc, d.params, check_mode, diff) for d in self.declarations}
+        self.managers = {d.id: ContainerManager(runc, d.params, check_mode) for d in self.declarations}
         self.results: t.Dict[str, t.Dict[str, t.Any]] = {}
         self.pruned: t.List[t.Dict[str, t.Any]] = []
         self.pids: t.Dict[str, t.Optional[int]] = {}
+        self.diffs: t.Dict[str, t.Dict[str, t.Any]] = {}  # per container id: config.json's and the container's
 
     def run(self) -> t.Dict[str, t.Any]:
         with contextlib.ExitStack() as held:
@@ -89,8 +92,8 @@ class Stack:
         if declaration.params.state == ABSENT:
             return None, None
         if declaration.spec_params is None:
-            return load_spec_or_fail(declaration.params.bundle), None
-        params = dict(declaration.spec_params)
+            return read_config(declaration.params.bundle or ""), None
+        params = dict(with_image_defaults(declaration.spec_params))
         if declaration.joins:
             params["namespaces"] = resolve(params["namespaces"], self.pids, self.check_mode)
         written = manage_spec(params, lambda: self.runc, self.check_mode, self.diff)
@@ -104,15 +107,15 @@ class Stack:
             result = manager.converge_held(spec)
         except (SpecInputError, PodError) as exc:
             raise self._failure("containers[%d].%s" % (declaration.index, exc))
-        except ContainerTaskError as exc:
+        except TaskError as exc:  # the container's manager, or the bundle's config.json
             raise self._failure("%s: %s" % (declaration.label, exc.msg), **exc.details)
         except RuncError as exc:
             raise self._failure("%s: %s" % (declaration.label, exc), **exc.as_dict())
         self.pids[declaration.id] = self._pid(result)
         entry = dict(result, id=declaration.id, config_changed=bool(written and written["changed"]))
         entry["changed"] = result["changed"] or entry["config_changed"]
-        if self.diff:
-            entry["diff"] = {"container": result["diff"], "config": written["diff"] if written else {}}
+        entry.pop("diff")
+        self.diffs[declaration.id] = {"config": written["diff"] if written else {}, "container": result["diff"]}
         return entry
 
     def _pid(self, result: t.Mapping[str, t.Any]) -> t.Optional[int]:
@@ -123,7 +126,7 @@ class Stack:
 
     def _remove(self, held: contextlib.ExitStack, container_id: str) -> t.Dict[str, t.Any]:
         params = ContainerParams(id=container_id, state=ABSENT, bundle=None, root=self.root)
-        manager = ContainerManager(self.runc, params, self.check_mode, self.diff)
+        manager = ContainerManager(self.runc, params, self.check_mode)
         self._lock(held, manager)
         try:
             result = manager.converge_held(None)
@@ -146,16 +149,15 @@ class Stack:
     def _result(self) -> t.Dict[str, t.Any]:
         entries = self._entries()
         warnings = ["%s: %s" % (entry["id"], warning) for entry in entries + self.pruned for warning in entry.pop("warnings")]
-        result: t.Dict[str, t.Any] = {
+        diffs = [_headed(entry["id"], part, diff) for entry in entries
+                 for part, diff in self.diffs[entry["id"]].items() if diff]
+        return {
             "changed": any(entry["changed"] for entry in entries + self.pruned),
             "containers": entries,
             "pruned": self.pruned,
             "warnings": warnings,
+            "diff": diffs,  # kept by the module entry only under --diff
         }
-        if self.diff:
-            result["diff"] = [_headed(entry["id"], part, entry["diff"][part])
-                              for entry in entries for part in ("config", "container") if entry["diff"][part]]
-        return result
 
 
 def _headed(container_id: str, part: str, diff: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:
@@ -169,7 +171,7 @@ def manage_stack(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc]
 
     Every declaration is checked before ``make_runc`` looks for runc.
     """
-    root = options.get("root") or default_root()
+    root = state_root(options.get("root"))
     declarations = parse_declarations(options.get("containers") or [], root)
     stack = Stack(StackRunc(make_runc()), declarations, root, bool(options.get("prune")), check_mode, diff)
     return stack.run()

@@ -101,8 +101,9 @@ def test_checkpoint_creates_the_dir_and_reports_the_deleted_container(host: Host
         "runc", "checkpoint", "--image-path", str(host.images), "--manage-cgroups-mode", "soft",
         "--empty-ns", "network", "web"]
     assert oct(host.images.stat().st_mode & 0o777) == "0o700"
-    assert result["changed"] is True and result["container"] is None
-    assert result["actions"] == [
+    assert result["changed"] is True and result["container"] == {}
+    assert result["actions"] == ["prepare", "checkpoint", "delete"]
+    assert result["steps"] == [
         "create %s (mode 0700)" % host.images,
         "checkpoint container web into %s (runc then stops and deletes the container)" % host.images,
         "runc deleted container web after the checkpoint",
@@ -118,7 +119,8 @@ def test_an_existing_image_is_kept(host: Host, existing: t.List[str], pre_dump: 
     host.running()
     result = host.run(pre_dump=pre_dump)
     assert (result["changed"], _subcommands(host.runner)) == (False, ["state"])
-    assert "nothing to do (force: true takes a new one)" in result["actions"][0]
+    assert (result["actions"], result["steps"]) == ([], [])
+    assert "nothing to do (force: true takes a new one)" in result["msg"]
 
 
 def test_force_replaces_the_old_images(host: Host) -> None:
@@ -131,7 +133,8 @@ def test_force_replaces_the_old_images(host: Host) -> None:
     assert "--leave-running" in host.runner.calls[1].argv
     assert host.runner.calls[1].argv[2:6] == ["--image-path", str(host.images), "--work-path",
                                               str(host.images / "work")]
-    assert result["actions"][0] == "remove the checkpoint image files in %s before the new dump" % host.images
+    assert result["actions"] == ["clean", "checkpoint"]
+    assert result["steps"][0] == "remove the checkpoint image files in %s before the new dump" % host.images
     assert result["container"]["status"] == "running"
 
 
@@ -202,7 +205,7 @@ def test_restore_of_a_running_container_is_a_no_op(host: Host) -> None:
     host.running()
     result = host.run(state="restored")
     assert (result["changed"], _subcommands(host.runner)) == (False, ["state"])
-    assert result["actions"] == ["container web is already running; nothing to do"]
+    assert result["actions"] == [] and result["msg"] == "container web is already running; nothing to do"
 
 
 def test_restore_deletes_a_stopped_container_first(host: Host, tmp_path: Path) -> None:
@@ -219,7 +222,8 @@ def test_restore_deletes_a_stopped_container_first(host: Host, tmp_path: Path) -
                             "--image-path", str(host.images), "--bundle", str(host.bundle), "--detach",
                             "--pid-file", str(tmp_path / "pid"), "--no-pivot", "web"]
     assert restore.io is not None and restore.io.stdout == os.devnull
-    assert result["actions"][0] == "delete the stopped container web first (it would block the restore)"
+    assert result["actions"] == ["delete", "restore"]
+    assert result["steps"][0] == "delete the stopped container web first (it would block the restore)"
     assert result["container"]["status"] == "running"
 
 
@@ -253,4 +257,4 @@ def test_incremental_dump_checks_the_parent(host: Host, tmp_path: Path) -> None:
     host.absent()
     result = host.run(parent_path="../pre")
     assert host.runner.calls[1].argv[2:6] == ["--image-path", str(host.images), "--parent-path", "../pre"]
-    assert "on top of the pre-dump in ../pre" in result["actions"][1]
+    assert "on top of the pre-dump in ../pre" in result["steps"][1]

@@ -1,157 +1,173 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The Ansible glue: shared options become a Runc client, bad ones a fail_json naming the option."""
+"""The one module entry: shared options become a Runc client only when the task asks for it, every
+failure (TaskError, RuncError, a bad id, OSError) becomes one clean failed result, warnings are
+forwarded and the diff is kept only under --diff."""
 
 from __future__ import annotations
 
-import contextlib
-import json
+import errno
 import typing as t
 from pathlib import Path
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import (
-    fail_with_error,
+    COMMON_ARGUMENT_SPEC,
+    failure_result,
+    run_task,
     runc_argument_spec,
-    runc_from_module,
+    runc_client,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 
-try:  # ansible-core 2.19+
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # older cores: the classic set_module_args pattern
-    @contextlib.contextmanager  # type: ignore[no-redef]
-    def patch_module_args(args: t.Optional[t.Dict[str, t.Any]] = None) -> t.Iterator[None]:
-        saved = basic._ANSIBLE_ARGS
-        basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode("utf-8")
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = saved
+RunModule = t.Callable[..., t.Dict[str, t.Any]]
+SHARED_DEFAULTS = {name: spec.get("default") for name, spec in COMMON_ARGUMENT_SPEC.items()}
 
 
-MakeModule = t.Callable[[t.Dict[str, t.Any]], AnsibleModule]
-Capture = pytest.CaptureFixture
+def params(**given: t.Any) -> t.Dict[str, t.Any]:
+    return dict(SHARED_DEFAULTS, **given)
 
 
-@pytest.fixture
-def make_module() -> t.Iterator[MakeModule]:
-    """``make_module(args)``: an AnsibleModule with the shared options; its args stay patched
-    in until the test ends, since fail_json needs them too."""
-    with contextlib.ExitStack() as stack:
-        def make(args: t.Dict[str, t.Any]) -> AnsibleModule:
-            stack.enter_context(patch_module_args(args))
-            return AnsibleModule(argument_spec=runc_argument_spec(name=dict(type="str")), supports_check_mode=True)
-        yield make
+def nowhere(_name: str) -> t.Optional[str]:
+    return None
 
 
-def failure(capsys: Capture, call: t.Callable[[], t.Any]) -> t.Dict[str, t.Any]:
-    """The JSON a module prints when ``call`` makes it fail_json."""
-    with pytest.raises(SystemExit) as caught:
-        call()
-    assert caught.value.code == 1
-    result = json.loads(capsys.readouterr().out)
-    assert result["failed"] is True
-    return result
-
-
-@pytest.fixture
-def fake_runc(tmp_path: Path) -> Path:
-    """An executable file that stands in for runc (never run by these tests)."""
-    path = tmp_path / "bin" / "runc"
-    path.parent.mkdir()
-    path.write_text("#!/bin/false\n")
-    path.chmod(0o755)
-    return path
-
-
-def test_client_from_module_params(make_module: MakeModule, fake_runc: Path, tmp_path: Path) -> None:
+def test_client_from_params(fake_runc: Path, tmp_path: Path) -> None:
     criu = tmp_path / "criu"
     criu.write_text("")
     criu.chmod(0o755)
-    module = make_module({"executable": str(fake_runc), "root": "/run/r", "debug": True, "log": "/l",
-                          "log_format": "json", "criu": str(criu), "systemd_cgroup": True, "rootless": "auto",
-                          "command_timeout": 5})
-    runc = runc_from_module(module)
+    runc = runc_client(params(executable=str(fake_runc), root="/run/r", debug=True, log="/l", log_format="json",
+                              criu=str(criu), systemd_cgroup=True, rootless="auto", command_timeout=5), nowhere)
     assert runc.options == GlobalOptions(command=str(fake_runc), root="/run/r", debug=True, log="/l",
                                          log_format="json", criu=str(criu), systemd_cgroup=True, rootless="auto")
     assert runc.timeout == 5
 
 
-def test_executable_is_looked_up_on_path(make_module: MakeModule, fake_runc: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", str(fake_runc.parent))
-    assert runc_from_module(make_module({})).options.command == str(fake_runc)
+def test_executable_is_looked_up_on_path(fake_runc: Path) -> None:
+    assert runc_client(params(), lambda name: str(fake_runc) if name == "runc" else None).options.command == str(fake_runc)
 
 
-def test_executable_missing_on_path(make_module: MakeModule, capsys: Capture, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path))
-    module = make_module({"executable": "no-such-runc"})
-    result = failure(capsys, lambda: runc_from_module(module))
-    assert result["msg"].startswith("executable: 'no-such-runc' was not found on PATH")
-    assert "install runc" in result["msg"]
+@pytest.mark.parametrize("given, find, message", [
+    pytest.param(dict(executable="no-such-runc"), nowhere, "executable: 'no-such-runc' was not found on PATH", id="not-on-path"),
+    pytest.param(dict(executable="/no/sbin/runc"), nowhere, "executable: /no/sbin/runc is not an executable file",
+                 id="path-missing"),
+    pytest.param(dict(command_timeout=0), nowhere, "command_timeout must be a positive number of seconds", id="timeout-0"),
+    pytest.param(dict(command_timeout=-0.5), nowhere, "command_timeout must be a positive", id="timeout-negative"),
+])
+def test_bad_shared_option_is_a_task_error(given: t.Dict[str, t.Any], find: t.Any, message: str) -> None:
+    with pytest.raises(TaskError) as caught:
+        runc_client(params(**given), find)
+    assert caught.value.msg.startswith(message)
 
 
-def test_executable_path_missing(make_module: MakeModule, capsys: Capture, tmp_path: Path) -> None:
-    missing = str(tmp_path / "sbin" / "runc")
-    result = failure(capsys, lambda: runc_from_module(make_module({"executable": missing})))
-    assert result["msg"].startswith("executable: %s is not an executable file" % missing)
-
-
-def test_executable_path_not_executable(make_module: MakeModule, capsys: Capture, fake_runc: Path) -> None:
+def test_executable_path_not_executable(fake_runc: Path) -> None:
     fake_runc.chmod(0o644)
-    result = failure(capsys, lambda: runc_from_module(make_module({"executable": str(fake_runc)})))
-    assert result["msg"].startswith("executable: %s is not an executable file" % fake_runc)
+    with pytest.raises(TaskError, match="executable: %s is not an executable file" % fake_runc):
+        runc_client(params(executable=str(fake_runc)), nowhere)
 
 
 @pytest.mark.parametrize("mode, exists", [
     pytest.param(0o644, True, id="not-executable"),
     pytest.param(0o755, False, id="missing"),
 ])
-def test_criu_not_executable(make_module: MakeModule, capsys: Capture, fake_runc: Path, tmp_path: Path,
-                             mode: int, exists: bool) -> None:
+def test_criu_not_executable(fake_runc: Path, tmp_path: Path, mode: int, exists: bool) -> None:
     criu = tmp_path / "criu"
     if exists:
         criu.write_text("")
         criu.chmod(mode)
-    module = make_module({"executable": str(fake_runc), "criu": str(criu)})
-    result = failure(capsys, lambda: runc_from_module(module))
-    assert result["msg"].startswith("criu: %s is not an executable file" % criu)
+    with pytest.raises(TaskError, match="criu: %s is not an executable file" % criu):
+        runc_client(params(executable=str(fake_runc), criu=str(criu)), nowhere)
 
 
-@pytest.mark.parametrize("timeout", [0, -1, -0.5])
-def test_command_timeout_must_be_positive(make_module: MakeModule, capsys: Capture, fake_runc: Path,
-                                          timeout: float) -> None:
-    module = make_module({"executable": str(fake_runc), "command_timeout": timeout})
-    result = failure(capsys, lambda: runc_from_module(module))
-    assert result["msg"].startswith("command_timeout must be a positive number of seconds")
-
-
-def test_fail_with_runc_error_keeps_everything(make_module: MakeModule, capsys: Capture, fake_runc: Path) -> None:
-    module = make_module({"executable": str(fake_runc)})
+def test_failure_of_a_runc_error_keeps_everything() -> None:
     error = RuncError("runc start failed (exit 1): boom", argv=["runc", "start", "c1"], rc=1, stdout="o",
                       stderr="level=error msg=boom\n", runc_message="boom")
-    result = failure(capsys, lambda: fail_with_error(module, error, container="c1"))
-    assert result["msg"] == "runc start failed (exit 1): boom"
-    assert {key: result[key] for key in ("cmd", "rc", "stdout", "stderr", "runc_message", "container")} == {
-        "cmd": ["runc", "start", "c1"], "rc": 1, "stdout": "o", "stderr": "level=error msg=boom\n",
-        "runc_message": "boom", "container": "c1"}
+    assert failure_result(error) == {
+        "msg": "runc start failed (exit 1): boom", "cmd": ["runc", "start", "c1"], "rc": 1, "stdout": "o",
+        "stderr": "level=error msg=boom\n", "runc_message": "boom"}
 
 
-def test_fail_with_invalid_id_names_the_option(make_module: MakeModule, capsys: Capture, fake_runc: Path) -> None:
-    module = make_module({"executable": str(fake_runc)})
-    result = failure(capsys, lambda: fail_with_error(module, InvalidContainerIdError("container id 'a b' is invalid")))
-    assert result["msg"] == "id: container id 'a b' is invalid"
+@pytest.mark.parametrize("error, expected", [
+    pytest.param(TaskError("bundle: bad", path="/b"), {"msg": "bundle: bad", "path": "/b"}, id="task-error"),
+    pytest.param(InvalidContainerIdError("container id 'a b' is invalid"),
+                 {"msg": "id: container id 'a b' is invalid"}, id="invalid-id"),
+    pytest.param(PermissionError(errno.EACCES, "Permission denied", "/srv/x"),
+                 {"path": "/srv/x", "errno": errno.EACCES}, id="os-error"),
+    pytest.param(KeyError("x"), None, id="not-handled"),
+])
+def test_failure_result(error: BaseException, expected: t.Optional[t.Dict[str, t.Any]]) -> None:
+    result = failure_result(error)
+    if expected is None or "msg" in expected:
+        assert result == expected
+    else:
+        assert result is not None and {key: result[key] for key in expected} == expected
+        assert result["msg"].startswith("/srv/x: Permission denied; check that the path")
 
 
 def test_module_options_extend_the_shared_ones() -> None:
-    spec = runc_argument_spec(name=dict(type="str", required=True))
+    spec = runc_argument_spec(dict(name=dict(type="str", required=True)))
     assert spec["name"] == {"type": "str", "required": True}
-    assert {"executable", "root", "debug", "log", "log_format", "criu", "systemd_cgroup", "rootless",
-            "command_timeout"} <= set(spec)
+    assert set(COMMON_ARGUMENT_SPEC) < set(spec)
+
+
+# -- run_task, driven as a module --------------------------------------------------------------
+
+def _main(task: t.Callable[..., t.Dict[str, t.Any]]) -> t.Callable[[], None]:
+    return lambda: run_task(dict(name=dict(type="str")), task)
+
+
+def test_result_warnings_and_no_diff_without_diff_mode(run_module: RunModule) -> None:
+    def task(task_params: t.Any, make_runc: t.Any, check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+        return {"changed": True, "name": task_params["name"], "warnings": ["careful"], "diff": {"before": 1, "after": 2}}
+
+    result = run_module(_main(task), {"name": "n"})
+    assert (result["changed"], result["name"], result["warnings"], "diff" in result) == (True, "n", ["careful"], False)
+
+
+def test_diff_kept_under_diff_mode_and_modes_reach_the_task(run_module: RunModule) -> None:
+    seen: t.List[t.Tuple[bool, bool]] = []
+
+    def task(task_params: t.Any, make_runc: t.Any, check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+        seen.append((check_mode, diff))
+        return {"changed": False, "diff": {"before": {"a": 1}, "after": {"a": 1}}}
+
+    result = run_module(_main(task), {}, check_mode=True, diff=True)
+    assert result["diff"] == {"before": {"a": 1}, "after": {"a": 1}} and seen == [(True, True)]
+
+
+def test_options_are_checked_before_runc_is_looked_for(run_module: RunModule) -> None:
+    def task(task_params: t.Any, make_runc: t.Any, check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+        raise TaskError("name: bad", name=task_params["name"])
+
+    result = run_module(_main(task), {"name": "x", "executable": "/no/such/runc"})
+    assert (result["failed"], result["msg"], result["name"]) == (True, "name: bad", "x")
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+@pytest.mark.parametrize("raised, message", [
+    pytest.param(lambda make_runc: make_runc(), "executable: /no/such/runc is not an executable file", id="no-runc"),
+    pytest.param(lambda make_runc: open("/proc/forbidden-root/x", "w"), "/proc/forbidden-root/x: No such file",
+                 id="os-error"),
+    pytest.param(lambda make_runc: _raise(RuncError("runc state failed (exit 1)", rc=1)),
+                 "runc state failed (exit 1)", id="runc-error"),
+])
+def test_every_failure_is_clean(run_module: RunModule, raised: t.Callable[[t.Any], t.Any], message: str) -> None:
+    def task(task_params: t.Any, make_runc: t.Any, check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+        raised(make_runc)
+        return {}
+
+    result = run_module(_main(task), {"executable": "/no/such/runc"})
+    assert result["failed"] is True and result["msg"].startswith(message), result
+
+
+def test_client_is_made_once(run_module: RunModule, fake_runc: Path) -> None:
+    def task(task_params: t.Any, make_runc: t.Any, check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
+        return {"changed": False, "same": make_runc() is make_runc()}
+
+    assert run_module(_main(task), {"executable": str(fake_runc)})["same"] is True

@@ -9,13 +9,13 @@ import typing as t
 
 import pytest
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.process import merge_env
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import (
     ExecInputError,
     ExecRequest,
     build_process,
     command_argv,
     masked_env,
-    merge_env,
     normalize_capability,
     parse_user,
     request_from_params,

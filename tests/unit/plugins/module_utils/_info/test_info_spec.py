@@ -5,13 +5,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import (
-    SpecReadError,
-    read_bundle_config,
     summarize_config,
 )
 
@@ -40,11 +35,3 @@ def test_summary() -> None:
 
 def test_summary_of_a_sparse_config() -> None:
     assert summarize_config({})["args"] == [] and summarize_config({})["mounts"] == []
-
-
-@pytest.mark.parametrize("content, message", [(None, "cannot read"), ("{", "cannot read"), ("[]", "not a JSON object")])
-def test_read_errors(tmp_path: Path, content: str, message: str) -> None:
-    if content is not None:
-        (tmp_path / "config.json").write_text(content)
-    with pytest.raises(SpecReadError, match=message):
-        read_bundle_config(str(tmp_path))

@@ -22,14 +22,13 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import 
     RuncTimeoutError,
     RuncUnsupportedError,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import CheckpointOptions, RestoreOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    CheckpointOptions,
     CreateOptions,
     DeleteOptions,
     ExecOptions,
     GlobalOptions,
     KillOptions,
-    RestoreOptions,
     RunOptions,
     UpdateOptions,
 )
@@ -100,7 +99,6 @@ def test_version_is_cached(runc_115: Runc, runner: t.Any) -> None:
 # (method call, canned stdout, expected argv after "runc")
 ARGV_CASES = [
     ("list", lambda r: r.list(), "null", ["list", "--format", "json"]),
-    ("list_ids", lambda r: r.list_ids(), "a\nb\n", ["list", "--quiet"]),
     ("state", lambda r: r.state("c1"), None, ["state", "c1"]),
     ("find", lambda r: r.find("c1"), None, ["state", "c1"]),
     ("ps", lambda r: r.ps("c1"), "[1, 2]", ["ps", "--format", "json", "c1"]),
@@ -180,21 +178,6 @@ def test_update_sends_resources_as_json_on_stdin(runc: Runc, runner: t.Any) -> N
     runc.update("c1", UpdateOptions(resources=resources))
     assert runner.last.argv == ["runc", "update", "--resources", "-", "c1"]
     assert json.loads(runner.last.data.decode("utf-8")) == resources
-
-
-def test_events_parse_what_was_streamed_until_the_duration(runc: Runc, runner: t.Any, recorded: Recorded) -> None:
-    streamed = recorded("events-stream.jsonl")
-    runner.respond(error=RuncTimeoutError("timed out", stdout=streamed[:-40]))
-    events = runc.events("c1", interval="2s", duration=3.5)
-    assert runner.last.argv == ["runc", "events", "--interval", "2s", "c1"]
-    assert runner.last.timeout == 3.5
-    assert len(events) == len(streamed.splitlines()) - 1  # the cut-off last line is dropped
-
-
-def test_events_of_a_stream_that_ended(runc: Runc, runner: t.Any, recorded: Recorded) -> None:
-    runner.respond(stdout=recorded("events-stream.jsonl"))
-    assert [event.type for event in runc.events("c1")][:1] == ["stats"]
-    assert runner.last.argv == ["runc", "events", "--interval", "1s", "c1"]
 
 
 def test_list_parses_recorded_output(runc: Runc, runner: t.Any, recorded: Recorded) -> None:
@@ -339,7 +322,6 @@ PER_CALL_TIMEOUT = [
     ("exec", lambda r: r.exec("c1", ExecOptions(command=["id"]), timeout=3)),
     ("checkpoint", lambda r: r.checkpoint("c1", CheckpointOptions(), timeout=3)),
     ("restore", lambda r: r.restore("c1", RestoreOptions(), timeout=3)),
-    ("events", lambda r: r.events("c1", duration=3)),
 ]
 
 
@@ -456,8 +438,9 @@ def test_unparseable_success_output_raises(runc: Runc, runner: t.Any) -> None:
 # -- version gates ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("options, flag", [
-    pytest.param(CheckpointOptions(tcp_skip_in_flight=True), "--tcp-skip-in-flight", id="tcp-skip-in-flight"),
-    pytest.param(CheckpointOptions(link_remap=True), "--link-remap", id="link-remap"),
+    pytest.param(CheckpointOptions(tcp_skip_in_flight=True), "tcp_skip_in_flight", id="tcp-skip-in-flight"),
+    pytest.param(CheckpointOptions(link_remap=True), "link_remap", id="link-remap"),
+    pytest.param(RestoreOptions(manage_cgroups_mode="ignore"), "manage_cgroups_mode=ignore", id="cgroups-mode-ignore"),
 ])
 def test_flags_of_runc_12_are_refused_on_115(runc_115: Runc, runner: t.Any, options: CheckpointOptions,
                                              flag: str) -> None:
@@ -488,7 +471,6 @@ ID_CALLS = [
     ("ps", lambda r, i: r.ps(i)),
     ("top", lambda r, i: r.top(i)),
     ("stats", lambda r, i: r.stats(i)),
-    ("events", lambda r, i: r.events(i)),
     ("create", lambda r, i: r.create(i, CreateOptions(bundle="/b"))),
     ("run", lambda r, i: r.run(i, RunOptions(bundle="/b"))),
     ("start", lambda r, i: r.start(i)),

@@ -11,15 +11,14 @@ import typing as t
 import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import CheckpointOptions, RestoreOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    CheckpointOptions,
     CreateOptions,
     DeleteOptions,
     EventsOptions,
     ExecOptions,
     GlobalOptions,
     KillOptions,
-    RestoreOptions,
     RunOptions,
     SpecOptions,
     UpdateOptions,

@@ -11,14 +11,12 @@ import typing as t
 import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncParseError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import CONTAINER_STATUSES
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import (
-    CONTAINER_STATUSES,
     RuncVersion,
     parse_event,
-    parse_events,
     parse_features,
     parse_list,
-    parse_list_ids,
     parse_log_errors,
     parse_pids,
     parse_ps_table,
@@ -100,24 +98,6 @@ def test_list_three_containers(recorded: Recorded) -> None:
     assert running.created.startswith("2026-")
     assert running.owner == "root"
     assert running.oci_version == "1.0.2-dev"
-
-
-def test_list_ids(recorded: Recorded) -> None:
-    assert parse_list_ids(recorded("list-quiet.txt")) == ["fx-created", "fx-paused", "fx-running"]
-    assert parse_list_ids("") == []
-
-
-@pytest.mark.parametrize("name, status, pid", [
-    pytest.param("state-created.json", "created", 17560, id="created"),
-    pytest.param("state-running.json", "running", 17583, id="running"),
-    pytest.param("state-paused.json", "paused", 17604, id="paused"),
-    pytest.param("state-stopped.json", "stopped", 0, id="stopped"),
-    pytest.param("state-after-failed-checkpoint.json", "running", 17885, id="after-failed-checkpoint"),
-])
-def test_state_each_status(recorded: Recorded, name: str, status: str, pid: int) -> None:
-    state = parse_state(recorded(name))
-    assert (state.status, state.pid) == (status, pid)
-    assert state.to_dict()["status"] == status
 
 
 def test_state_annotations(recorded: Recorded) -> None:
@@ -250,26 +230,6 @@ def test_stats_event(recorded: Recorded) -> None:
     assert event.to_dict()["type"] == "stats"
 
 
-def test_event_stream(recorded: Recorded) -> None:
-    text = recorded("events-stream.jsonl")
-    events = parse_events(text)
-    assert len(events) == len(text.splitlines()) >= 2
-    assert {event.type for event in events} == {"stats"}
-    assert all(event.id == "fx-running" for event in events)
-
-
-def test_event_stream_with_cut_off_last_line(recorded: Recorded) -> None:
-    text = recorded("events-stream.jsonl")
-    complete = parse_events(text)
-    cut = text[: len(text) - len(text.splitlines()[-1]) // 2 - 1]
-    assert not cut.endswith("\n")
-    assert parse_events(cut) == complete[:-1]
-
-
-def test_event_stream_empty() -> None:
-    assert parse_events("") == []
-
-
 def test_event_without_data() -> None:
     event = parse_event('{"type": "oom", "id": "c1"}')
     assert (event.type, event.id, event.data) == ("oom", "c1", {})
@@ -286,17 +246,6 @@ def test_event_without_data() -> None:
 def test_event_malformed(output: str, message: str) -> None:
     with pytest.raises(RuncParseError, match=message):
         parse_event(output)
-
-
-@pytest.mark.parametrize("output, message", [
-    pytest.param('not json\n{"type": "stats"}\n', "runc events: line 1 is not JSON", id="garbage-first-line"),
-    pytest.param('{"type": "stats"}\n{"type": "st\n', "runc events: line 2 is not JSON",
-                 id="cut-off-line-followed-by-newline"),
-    pytest.param('{"type": "stats"}\n[1]\n', "runc events: expected an object with a 'type'", id="line-not-event"),
-])
-def test_event_stream_malformed(output: str, message: str) -> None:
-    with pytest.raises(RuncParseError, match=message):
-        parse_events(output)
 
 
 # -- features ------------------------------------------------------------------------------------------
