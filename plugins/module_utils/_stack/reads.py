@@ -20,7 +20,7 @@ class StackRunc(Runc):
     """A Runc (same binary, options, runner and timeout) with batched first reads."""
 
     def __init__(self, runc: Runc) -> None:
-        super().__init__(runc.options, runc.runner, runc.timeout)
+        super().__init__(runc.options, runner=runc.runner, timeout=runc.timeout)
         self._unread: t.Dict[str, t.Optional[ContainerState]] = {}
         self._default_specs: t.Dict[bool, t.Dict[str, t.Any]] = {}
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import ContainerTaskError
+from ansible_collections.ocitools.runc.plugins.module_utils._image.annotations import DIGEST_ANNOTATION
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
@@ -185,3 +186,30 @@ def test_a_bad_entry_fails_before_runc_is_looked_up(tmp_path: Path, bundles: Pat
 
     with pytest.raises(ContainerTaskError, match=r"^containers\[1\]\.args: the command is empty"):
         manage_stack({"containers": [declare(bundles, "web"), declare(bundles, "db", args=[])]}, no_runc, False, False)
+
+
+IMAGE_CONFIG = {"config": {"Entrypoint": ["/bin/app"], "Cmd": ["--serve"], "Env": ["MODE=prod"], "WorkingDir": "/srv"}}
+
+
+def test_an_image_entry_gets_the_image_defaults(sim: SimulatedRunc, tmp_path: Path, bundles: Path,
+                                                 store_image: t.Callable[..., Path]) -> None:
+    digest = "sha256:" + "c" * 64
+    rootfs = store_image(tmp_path / "store", "docker://r/app:1", digest, IMAGE_CONFIG, "root:x:0:0::/:/bin/sh\n")
+    entry = {"id": "web", "bundle": str(bundles / "web"), "image": "r/app:1", "image_store": str(tmp_path / "store"),
+             "env": {"EXTRA": "1"}, "stop_timeout": 0}
+    first = stack(sim, tmp_path, [entry])
+    assert actions(first) == {"web": ["create", "start"]} and first["containers"][0]["config_changed"]
+    spec = json.loads((bundles / "web" / "config.json").read_text())
+    assert spec["process"]["args"] == ["/bin/app", "--serve"] and spec["process"]["cwd"] == "/srv"
+    assert {"MODE=prod", "EXTRA=1"} <= set(spec["process"]["env"]) and spec["root"]["path"] == str(rootfs)
+    assert spec["annotations"][DIGEST_ANNOTATION] == digest  # runc_container's image drift reads it
+    assert not stack(sim, tmp_path, [entry])["changed"]
+
+
+def test_an_image_not_in_the_store_fails_before_runc_is_looked_up(tmp_path: Path, bundles: Path) -> None:
+    def no_runc() -> Runc:
+        raise AssertionError("runc was looked up")
+
+    entry = {"id": "web", "bundle": str(bundles / "web"), "image": "r/app:1", "image_store": str(tmp_path / "none")}
+    with pytest.raises(ContainerTaskError, match=r"^containers\[0\]\.image: docker://r/app:1 is not in the image store"):
+        manage_stack({"containers": [entry]}, no_runc, False, False)
