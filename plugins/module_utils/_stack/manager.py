@@ -167,7 +167,7 @@ def _headed(container_id: str, part: str, diff: t.Mapping[str, t.Any]) -> t.Dict
 
 def manage_stack(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
                  check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
-    """The module's one call: the result dict, or ContainerTaskError for fail_json.
+    """The module's one call: the result dict, or ContainerTaskError (a TaskError).
 
     Every declaration is checked before ``make_runc`` looks for runc.
     """

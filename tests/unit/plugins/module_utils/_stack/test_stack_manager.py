@@ -192,7 +192,7 @@ IMAGE_CONFIG = {"config": {"Entrypoint": ["/bin/app"], "Cmd": ["--serve"], "Env"
 
 
 def test_an_image_entry_gets_the_image_defaults(sim: SimulatedRunc, tmp_path: Path, bundles: Path,
-                                                 store_image: t.Callable[..., Path]) -> None:
+                                                store_image: t.Callable[..., Path]) -> None:
     digest = "sha256:" + "c" * 64
     rootfs = store_image(tmp_path / "store", "docker://r/app:1", digest, IMAGE_CONFIG, "root:x:0:0::/:/bin/sh\n")
     entry = {"id": "web", "bundle": str(bundles / "web"), "image": "r/app:1", "image_store": str(tmp_path / "store"),
