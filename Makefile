@@ -11,9 +11,11 @@
 #   make build        ansible-galaxy collection build + install --offline + ansible-doc of every module,
 #                     connection and inventory plugin
 #   make molecule     molecule test --all in extensions/ (says so and succeeds when there is no scenario yet)
+#   make benchmark    benchmarks/bench.py: modules against command/shell yardsticks (root, runc; benchmark-smoke: N=2)
 #   make docs         docs site in build/docs/html (antsibull-docs + Sphinx -W, offline, .venvs/docs from
 #                     requirements/docs.txt), then headless chromium checks its index and module pages
-#   make test         all of the above (venv unit sanity lint build integration molecule docs), then a summary
+#   make test         all of the above (venv unit sanity lint build integration molecule docs benchmark-smoke),
+#                     then a summary
 #
 # How the collection is found (pytest-ansible only in the integration tests, see PYTEST_ANSIBLE):
 #   build/collections/ansible_collections/ocitools/runc is a symlink to the repo root (`make collections`).
@@ -70,10 +72,10 @@ export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
 .PHONY: help venv collections unit unit-dev unit-newest integration sanity sanity-2.19 sanity-2.19-oldest sanity-2.21 \
-	sanity-copy lint build molecule docs test summary clean
+	sanity-copy lint build molecule benchmark benchmark-smoke docs test summary clean
 
 help:
-	@sed -n '3,15p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' $(firstword $(MAKEFILE_LIST)) | sed 's/^# \{0,1\}//'
 
 # ---------------------------------------------------------------- venvs
 venv: $(DEV)/.stamp $(NEWEST)/.stamp
@@ -214,6 +216,17 @@ molecule: $(DEV)/.stamp collections
 		cd $(ROOT)/extensions && OCITOOLS_CRIU=$$criu PATH=$(DEV)/bin:$$PATH $(DEV)/bin/molecule test --all; \
 	fi
 
+# ---------------------------------------------------------------- benchmarks (not timed tests)
+# Builds its own bundles and state root in a temporary directory and removes them; prints a table of ratios.
+benchmark: $(DEV)/.stamp collections
+	@[ "$$(id -u)" = 0 ] || { echo "benchmark: needs root (runc)" >&2; exit 1; }
+	PATH=$(DEV)/bin:$$PATH $(DEV)/bin/python $(ROOT)/benchmarks/bench.py $(BENCH_ARGS)
+
+# N = 2, one pair: keeps the benchmark working (a gate of make test); its figures mean nothing.
+benchmark-smoke: $(DEV)/.stamp collections
+	@[ "$$(id -u)" = 0 ] || { echo "benchmark-smoke: needs root (runc)" >&2; exit 1; }
+	PATH=$(DEV)/bin:$$PATH $(DEV)/bin/python $(ROOT)/benchmarks/bench.py --smoke
+
 # ---------------------------------------------------------------- docs site
 # antsibull-docs renders every module, plugin and role (meta/argument_specs.yml) of the collection, plus the
 # guides of docs/docsite/extra-docs.yml, to rst; Sphinx builds HTML with warnings as errors (docs/site/conf.py:
@@ -248,7 +261,7 @@ demo: $(DEV)/.stamp collections
 		-e runc_criu=$$criu -e demo_require_checkpoint=true $(ROOT)/playbooks/demo.yml
 
 # ---------------------------------------------------------------- everything
-GATES := unit sanity lint build integration molecule docs
+GATES := unit sanity lint build integration molecule docs benchmark-smoke
 
 # Runs every gate even after one fails (so one CI run reports them all), prints each gate's result and
 # time, then the pytest totals as the last line; exits non-zero when any gate failed.

@@ -89,11 +89,12 @@ options:
     default: 10
   wait_started:
     description:
-      - Seconds to watch a container after starting it. A container that stops within this time
-        fails the task with the tail of O(log_path), and is deleted.
-      - At most 600.
+      - Seconds to watch a container after starting it, a readiness wait. A container that stops within
+        this time fails the task with the tail of O(log_path), and is deleted. At most 600.
+      - V(0), the default, adds no wait. The task still fails when C(runc start) fails, or when runc
+        reports the container stopped right after it started (then also with the tail of O(log_path)).
     type: float
-    default: 1.0
+    default: 0
   log_path:
     description:
       - File the container's stdout and stderr are appended to. Defaults to C(/dev/null).
@@ -120,8 +121,9 @@ options:
     type: int
     default: 0
 notes:
-  - A container that exits right after start (within O(wait_started)) and a container that runc fails
-    to create are deleted, and the task fails with what is known. Nothing half-made is left behind.
+  - A container that exits right after start (within O(wait_started), or before the task reads its final
+    state) and a container that runc fails to create are deleted, and the task fails with what is known.
+    Nothing half-made is left behind.
   - Env values from C(config.json) are never shown. The record keeps only salted hashes of them.
 seealso:
   - module: ocitools.runc.runc_info
@@ -201,25 +203,12 @@ drift:
 """
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
+from ansible_collections.ocitools.runc.plugins.module_utils._container.arguments import CONTAINER_ARGUMENTS
 from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import manage_container
 
 
 def main() -> None:
-    run_task(dict(
-        id=dict(type="str", required=True),
-        bundle=dict(type="path"),
-        state=dict(type="str", default="running", choices=["absent", "created", "running", "started", "paused", "stopped"]),
-        restart=dict(type="bool", default=False),
-        recreate=dict(type="bool", default=False),
-        stop_signal=dict(type="str", default="SIGTERM"),
-        stop_timeout=dict(type="int", default=10),
-        wait_started=dict(type="float", default=1.0),
-        log_path=dict(type="path"),
-        pid_file=dict(type="path"),
-        no_pivot=dict(type="bool", default=False),
-        no_new_keyring=dict(type="bool", default=False),
-        preserve_fds=dict(type="int", default=0),
-    ), manage_container)
+    run_task(CONTAINER_ARGUMENTS, manage_container)
 
 
 if __name__ == "__main__":

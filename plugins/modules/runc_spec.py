@@ -344,61 +344,12 @@ spec:
 """
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
-from ansible_collections.ocitools.runc.plugins.module_utils._image.store import DEFAULT_STORE
+from ansible_collections.ocitools.runc.plugins.module_utils._spec.arguments import SPEC_ARGUMENTS, SPEC_REQUIRED_ONE_OF
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.manager import manage_spec
 
 
 def main() -> None:
-    run_task(dict(
-        bundle=dict(type="path", required=True),
-        rootfs=dict(type="str"),
-        readonly_rootfs=dict(type="bool"),
-        args=dict(type="list", elements="str"),
-        env=dict(type="dict", no_log=True),
-        cwd=dict(type="str"),
-        user=dict(type="dict", options=dict(
-            uid=dict(type="int"),
-            gid=dict(type="int"),
-            additional_gids=dict(type="list", elements="int"),
-        )),
-        hostname=dict(type="str"),
-        terminal=dict(type="bool", default=False),
-        capabilities=dict(type="dict", options=dict(
-            add=dict(type="list", elements="str", default=[]),
-            drop=dict(type="list", elements="str", default=[]),
-        )),
-        no_new_privileges=dict(type="bool"),
-        rlimits=dict(type="list", elements="dict", options=dict(
-            type=dict(type="str", required=True),
-            soft=dict(type="int", required=True),
-            hard=dict(type="int", required=True),
-        )),
-        mounts=dict(type="list", elements="dict", options=dict(
-            destination=dict(type="str", required=True),
-            source=dict(type="str"),
-            type=dict(type="str", default="bind"),
-            options=dict(type="list", elements="str", default=[]),
-        )),
-        namespaces=dict(type="dict"),
-        resources=dict(type="dict", options=dict(
-            memory_limit=dict(type="int"),
-            cpu_shares=dict(type="int"),
-            cpu_quota=dict(type="int"),
-            cpu_period=dict(type="int"),
-            cpuset_cpus=dict(type="str"),
-            cpuset_mems=dict(type="str"),
-            pids_limit=dict(type="int"),
-            blkio_weight=dict(type="int"),
-        )),
-        annotations=dict(type="dict"),
-        rootless_spec=dict(type="bool", default=False),
-        spec=dict(type="dict"),
-        mode=dict(type="raw", default="0600"),
-        owner=dict(type="str"),
-        group=dict(type="str"),
-        image=dict(type="str"),
-        image_store=dict(type="path", default=DEFAULT_STORE),
-    ), manage_spec, required_one_of=[["args", "image"]])
+    run_task(SPEC_ARGUMENTS, manage_spec, required_one_of=SPEC_REQUIRED_ONE_OF)
 
 
 if __name__ == "__main__":

@@ -172,7 +172,7 @@ def test_stop_timeout_kills_a_process_that_ignores_sigterm(ansible, runc_root, b
 
 
 def write_failing_runc(directory: Path) -> Path:
-    """A runc that really creates the container, then reports failure (runc failing mid-create).
+    """A runc that really creates (or runs) the container, then reports failure (runc failing mid-create).
 
     The error goes to runc's --log, where the client reads it (stderr belongs to the container).
     """
@@ -180,7 +180,7 @@ def write_failing_runc(directory: Path) -> Path:
     wrapper = directory / "failing-runc"
     wrapper.write_text(
         "#!%s\nimport os, subprocess, sys\n"
-        "if 'create' in sys.argv:\n"
+        "if 'create' in sys.argv or 'run' in sys.argv:\n"
         "    subprocess.run([%r] + sys.argv[1:], check=False)\n"
         "    log = sys.argv[sys.argv.index('--log') + 1]\n"
         "    open(log, 'a').write('{\"level\": \"error\", \"msg\": \"simulated failure after create\"}\\n')\n"
@@ -254,8 +254,7 @@ def test_runc_failing_mid_create_leaves_nothing(ansible, runc_root, bundle_facto
 def test_container_exiting_at_start_fails_with_its_log(ansible, runc_root, bundle_factory, tmp_path) -> None:
     bundle = bundle_factory("exits", ["sh", "-c", "echo going down; exit 3"])
     log = tmp_path / "exits.log"
-    args = container_args("rc-exits", bundle, runc_root, log_path=str(log))
-    del args["wait_started"]  # the default watch catches it
+    args = container_args("rc-exits", bundle, runc_root, log_path=str(log), wait_started=1)  # a readiness wait
     result = ansible.module("runc_container", args)
     assert result.failed
     assert "exited right after start" in result.result["msg"] and "going down" in result.result["msg"]

@@ -17,6 +17,7 @@ import pytest
 from ansible.module_utils import _internal as module_utils_internal
 from ansible.module_utils import basic
 
+from ansible_collections.ocitools.runc.plugins.module_utils._image.reference import parse_reference
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
@@ -217,6 +218,31 @@ def unreadable_bundle(tmp_path: Path) -> Path:
     path = tmp_path / "unreadable"
     (path / "config.json").mkdir(parents=True)
     return path
+
+
+def store_image(store: Path, reference: str, digest: str, config: t.Mapping[str, t.Any], passwd: str) -> Path:
+    """An image as runc_image leaves it in ``store`` (layout, rootfs with /etc/passwd, ref); its rootfs."""
+    hexa = digest.split(":")[1]
+    config_hex = "d" * 64
+    layout = store / "images" / hexa
+    (layout / "blobs" / "sha256").mkdir(parents=True)
+    (layout / "index.json").write_text(json.dumps({"manifests": [
+        {"digest": digest, "annotations": {"org.opencontainers.image.ref.name": "image"}}]}))
+    (layout / "blobs" / "sha256" / hexa).write_text(json.dumps({"config": {"digest": "sha256:" + config_hex}}))
+    (layout / "blobs" / "sha256" / config_hex).write_text(json.dumps(config))
+    rootfs = store / "rootfs" / hexa
+    (rootfs / "etc").mkdir(parents=True)
+    (rootfs / "etc" / "passwd").write_text(passwd)
+    (store / "refs").mkdir(exist_ok=True)
+    key = parse_reference(reference).key
+    (store / "refs" / (key + ".json")).write_text(json.dumps(
+        {"format": 1, "reference": reference, "resolved": digest, "manifest": digest, "platform": ""}))
+    return rootfs
+
+
+@pytest.fixture(name="store_image")
+def store_image_fixture() -> t.Callable[..., Path]:
+    return store_image
 
 
 FORBIDDEN_ROOT = "/proc/forbidden-root"

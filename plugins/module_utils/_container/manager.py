@@ -61,6 +61,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import
     CreateOptions,
     DeleteOptions,
     KillOptions,
+    RunOptions,
     UpdateOptions,
     normalize_signal,
 )
@@ -74,6 +75,17 @@ LOG_TAIL_BYTES = 2000
 MAX_SECONDS = {"stop_timeout": 3600, "wait_started": 600}
 _FIRST_POLL = 0.02
 _MAX_POLL = 0.5
+
+
+_RUN = "run"  # create + start in one runc call (runc run --detach); reported as both
+
+
+def _fused(actions: t.List[str]) -> t.List[str]:
+    """The planned actions with create, start done as one ``runc run``."""
+    for index in range(len(actions) - 1):
+        if actions[index:index + 2] == [CREATE, START]:
+            return actions[:index] + [_RUN] + actions[index + 2:]
+    return list(actions)
 
 
 class ContainerTaskError(TaskError):
@@ -90,7 +102,7 @@ class ContainerParams:
     recreate: bool = False
     stop_signal: str = "SIGTERM"
     stop_timeout: float = 10
-    wait_started: float = 1.0
+    wait_started: float = 0
     log_path: t.Optional[str] = None
     pid_file: t.Optional[str] = None
     no_pivot: bool = False
@@ -133,7 +145,7 @@ class ContainerParams:
             id=container_id, state=state, bundle=os.path.realpath(bundle) if bundle else None,
             root=state_root(options.get("root")), restart=bool(options.get("restart")),
             recreate=bool(options.get("recreate")), stop_signal=stop_signal,
-            stop_timeout=options.get("stop_timeout", 10), wait_started=options.get("wait_started", 1.0),
+            stop_timeout=options.get("stop_timeout", 10), wait_started=options.get("wait_started") or 0,
             log_path=log_path, pid_file=options.get("pid_file"), no_pivot=bool(options.get("no_pivot")),
             no_new_keyring=bool(options.get("no_new_keyring")), preserve_fds=options.get("preserve_fds") or 0,
         )
@@ -188,6 +200,7 @@ class ContainerManager:
         self.warnings: t.List[str] = []
         self.done: t.List[str] = []
         self._declared: t.Optional[_Declared] = None
+        self._unrecorded = False  # created or updated: the record is written from the final runc state
 
     # -- entry point ------------------------------------------------------
 
@@ -211,6 +224,10 @@ class ContainerManager:
             self.warnings.append("%s (check mode: an earlier task may write it; planned as if it were there)" % exc)
             return {}
 
+    def converge_held(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
+        """Converge to ``spec`` (None for state absent) while the caller holds ``self.lock`` (runc_stack)."""
+        return self._converge(spec)
+
     def _converge(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
         current = self._find()
         status = current.status if current else ABSENT
@@ -221,11 +238,19 @@ class ContainerManager:
             if problem:
                 raise ContainerTaskError(problem, actions=[])
         if not self.check_mode:
-            for action in actions:
+            for action in _fused(actions):
                 self._execute(action)
-        final = current if self.check_mode else self._find()
+        if self.check_mode or not actions:
+            if current is None:
+                self.lock.discard()  # no container: no lock file left behind
+            return self._result(current, current, actions, drift)
+        final = self._find()
         if final is None:
             self.lock.discard()  # no container: no lock file left behind
+        if final is not None and final.status == STOPPED and START in actions and self.params.state != STOPPED:
+            self._fail_exited()
+        if self._unrecorded and final is not None:
+            self._record(final)
         return self._result(current, final, actions, drift)
 
     # -- reading ----------------------------------------------------------
@@ -262,6 +287,7 @@ class ContainerManager:
 
     def _execute(self, action: str) -> None:
         steps: t.Dict[str, t.Callable[[], None]] = {
+            _RUN: self._run,
             CREATE: self._create,
             START: self._start,
             PAUSE: lambda: self.runc.pause(self.params.id),
@@ -273,44 +299,63 @@ class ContainerManager:
         try:
             steps[action]()
         except RuncError as exc:
+            self._record_after_failure()
             raise ContainerTaskError(
                 "%s of container %s failed: %s" % (action, self.params.id, exc), actions=self.done, **exc.as_dict()
             )
-        self.done.append(action)
+        self.done.append(START if action == _RUN else action)
 
-    def _create(self) -> None:
+    def _create(self, run: bool = False) -> None:
+        """``runc create``; with ``run``, ``runc run --detach`` (create and start in one runc call)."""
         params = self.params
         log = params.log_path or DEV_NULL
-        options = CreateOptions(
+        kind = RunOptions if run else CreateOptions
+        options = kind(
             bundle=params.bundle or "", pid_file=params.pid_file, no_pivot=params.no_pivot,
             no_new_keyring=params.no_new_keyring, preserve_fds=params.preserve_fds,
             io=ContainerIO(stdout=log, stderr=log),
         )
         try:
-            self.runc.create(params.id, options)
-            self._write_record(self.runc.state(params.id))
-        except (RuncError, OSError) as exc:
+            if isinstance(options, RunOptions):
+                self.runc.run(params.id, options)
+            else:
+                self.runc.create(params.id, options)
+            self._unrecorded = True
+        except RuncError as exc:
             self._clean_up()
-            details = exc.as_dict() if isinstance(exc, RuncError) else {}
             raise ContainerTaskError(
                 "bundle: runc could not create container %s from %s: %s" % (params.id, params.bundle, exc),
-                actions=self.done, **details
+                actions=self.done, **exc.as_dict()
             )
 
+    def _run(self) -> None:
+        self._create(run=True)
+        self.done.append(CREATE)
+        self._watch_started()
+
     def _start(self) -> None:
-        params = self.params
         try:
-            self.runc.start(params.id)
+            self.runc.start(self.params.id)
         except RuncError:
             self._clean_up()
             raise
-        exited = _poll_until(lambda: self.runc.state(params.id).status == STOPPED, params.wait_started)
-        if exited:
-            self._clean_up()
-            log_tail = _log_tail(params.log_path)
-            msg = "container %s exited right after start (status stopped); it was deleted; %s" % (
-                params.id, _about_log(params.log_path, log_tail))
-            raise ContainerTaskError(msg, status=STOPPED, log_tail=log_tail, actions=self.done + [START])
+        self._watch_started()
+
+    def _watch_started(self) -> None:
+        """The readiness wait (wait_started): a container that stops within it fails the task."""
+        params = self.params
+        if params.wait_started and _poll_until(lambda: self.runc.state(params.id).status == STOPPED, params.wait_started):
+            self.done.append(START)
+            self._fail_exited()
+
+    def _fail_exited(self) -> t.NoReturn:
+        """A started container is stopped already: delete it and fail with its log tail."""
+        params = self.params
+        self._clean_up()
+        log_tail = _log_tail(params.log_path)
+        msg = "container %s exited right after start (status stopped); it was deleted; %s" % (
+            params.id, _about_log(params.log_path, log_tail))
+        raise ContainerTaskError(msg, status=STOPPED, log_tail=log_tail, actions=list(self.done))
 
     def _stop(self) -> None:
         params = self.params
@@ -347,7 +392,7 @@ class ContainerManager:
     def _update(self) -> None:
         declared = self._require_declared()
         self.runc.update(self.params.id, UpdateOptions(resources=live_resources(declared.spec)))
-        self._write_record(self.runc.state(self.params.id))
+        self._unrecorded = True
 
     def _clean_up(self) -> None:
         """Delete what a failed create or start left behind (nothing half-made stays)."""
@@ -364,6 +409,29 @@ class ContainerManager:
         if self._declared is None:  # _drift always runs before an action that needs the spec
             raise AssertionError("declared spec not loaded")
         return self._declared
+
+    def _record(self, state: ContainerState) -> None:
+        """The record of what the container was made from; a container made now that cannot have one is deleted."""
+        try:
+            self._write_record(state)
+        except OSError as exc:
+            if CREATE not in self.done:  # updated in place: it keeps running, drift stays unknown
+                self.warnings.append("could not record the config of container %s: %s" % (self.params.id, exc))
+                return
+            self._clean_up()
+            raise ContainerTaskError("root: cannot write the record of container %s (%s); the container was deleted"
+                                     % (self.params.id, exc), actions=self.done)
+
+    def _record_after_failure(self) -> None:
+        """A later step failed: keep the record of a container this task made, if it is still there."""
+        if not self._unrecorded:
+            return
+        try:
+            state = self.runc.find(self.params.id)
+            if state is not None:
+                self._write_record(state)
+        except (RuncError, OSError) as exc:
+            self.warnings.append("could not record the config of container %s: %s" % (self.params.id, exc))
 
     def _write_record(self, state: ContainerState) -> None:
         declared = self._require_declared()

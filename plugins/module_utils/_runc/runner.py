@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import errno
 import os
+import select
 import subprocess
 import typing as t
 
@@ -156,7 +157,7 @@ class SubprocessRunner:
             for handle in {id(h): h for h in (stdin, stdout, stderr)}.values():
                 handle.close()
         try:
-            rc = proc.wait(timeout=timeout)
+            rc = _wait(proc, timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
@@ -164,6 +165,25 @@ class SubprocessRunner:
                 "%s did not finish within %s seconds and was killed" % (" ".join(argv[:3]), timeout), argv=argv
             )
         return CommandResult(argv, rc)
+
+
+def _wait(proc: "subprocess.Popen[bytes]", timeout: float) -> int:
+    """``proc.wait(timeout)`` without its polling: that sleeps up to 50 ms between looks, which
+    nearly doubles a ``runc create`` of 50 ms. Blocks on a pidfd instead where there is one
+    (Linux 5.3+, Python 3.9+), and lets ``wait`` reap the process that then has exited."""
+    pidfd_open = getattr(os, "pidfd_open", None)
+    if pidfd_open is not None:
+        try:
+            pidfd = pidfd_open(proc.pid)
+        except OSError:  # an older kernel, or the process is gone already
+            return proc.wait(timeout=timeout)
+        try:
+            exited, _writable, _errors = select.select([pidfd], [], [], timeout)
+        finally:
+            os.close(pidfd)
+        if not exited:
+            raise subprocess.TimeoutExpired(proc.args, timeout)
+    return proc.wait(timeout=timeout)
 
 
 def _text(data: t.Union[bytes, str, None]) -> str:

@@ -40,16 +40,15 @@ def args(fake_runc: Path, bundle: Path, tmp_path: Path) -> t.Callable[..., t.Dic
 CASES = [
     pytest.param(
         dict(state="running"),
-        [(MISSING, 1), ("", 0), ("created", 0), ("", 0), ("running", 0), ("running", 0)],
-        [["state", "web"], ["create", "--bundle", "<bundle>", "web"], ["state", "web"], ["start", "web"],
-         ["state", "web"], ["state", "web"]],
+        [(MISSING, 1), ("", 0), ("running", 0)],
+        [["state", "web"], ["run", "--bundle", "<bundle>", "--detach", "web"], ["state", "web"]],
         {"changed": True, "actions": ["create", "start"], "status": "running"},
         id="absent-to-running",
     ),
     pytest.param(
         dict(state="absent"),
-        [(MISSING, 1), (MISSING, 1)],
-        [["state", "web"], ["state", "web"]],
+        [(MISSING, 1)],
+        [["state", "web"]],
         {"changed": False, "actions": [], "status": None},
         id="absent-stays-absent",
     ),

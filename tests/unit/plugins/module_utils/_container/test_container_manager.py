@@ -21,7 +21,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
 
-SUBCOMMANDS = ("state", "create", "start", "kill", "delete", "pause", "resume", "update")
+SUBCOMMANDS = ("state", "create", "run", "start", "kill", "delete", "pause", "resume", "update")
 MUTATING = set(SUBCOMMANDS) - {"state"}
 
 
@@ -48,10 +48,10 @@ class SimulatedRunc:
         command = [arg for arg in argv if arg in SUBCOMMANDS][:1] + list(argv[-2:])
         self.calls.append([command[0]] + list(argv[argv.index(command[0]) + 1:]))
         if command[0] in self.fail:
-            if command[0] == "create":
+            if command[0] in ("create", "run"):
                 self._create(self.calls[-1])  # runc failed after making the container
             return CommandResult(list(argv), 1, b"", ('level=error msg="%s"\n' % self.fail[command[0]]).encode())
-        if command[0] != "create" and self.status is None:
+        if command[0] not in ("create", "run") and self.status is None:
             return CommandResult(list(argv), 1, b"", b'level=error msg="container does not exist"\n')
         getattr(self, "_" + command[0])(self.calls[-1])
         out = self._state_json() if command[0] == "state" else b""
@@ -67,6 +67,10 @@ class SimulatedRunc:
     def _create(self, call: t.List[str]) -> None:
         self.bundle = call[call.index("--bundle") + 1]
         self.status, self.created = "created", self.created + 1
+
+    def _run(self, call: t.List[str]) -> None:
+        self._create(call)
+        self._start(call)
 
     def _start(self, call: t.List[str]) -> None:
         self.status = "stopped" if self.exits_on_start else "running"
@@ -185,10 +189,11 @@ def test_created_container_is_stopped_with_sigkill(sim: SimulatedRunc, tmp_path:
     assert ["kill", "web", "SIGKILL"] in sim.mutating()
 
 
-def test_failed_create_is_deleted(sim: SimulatedRunc, tmp_path: Path, bundle: Path) -> None:
-    sim.fail["create"] = "bad spec"
+@pytest.mark.parametrize("subcommand,state", [("create", "created"), ("run", "running")])
+def test_failed_create_is_deleted(sim: SimulatedRunc, tmp_path: Path, bundle: Path, subcommand: str, state: str) -> None:
+    sim.fail[subcommand] = "bad spec"  # running is reached with one runc run (create and start)
     with pytest.raises(ContainerTaskError) as caught:
-        manage(sim, options(tmp_path, bundle))
+        manage(sim, options(tmp_path, bundle, state=state))
     assert caught.value.msg.startswith("bundle: runc could not create container web from %s" % bundle)
     assert caught.value.details["runc_message"] == "bad spec"
     assert sim.status is None and not (tmp_path / "web@ocitools.json").exists()
@@ -203,6 +208,29 @@ def test_exit_right_after_start_fails_and_deletes(sim: SimulatedRunc, tmp_path: 
     assert "exited right after start" in caught.value.msg and "fatal: no config" in caught.value.msg
     assert caught.value.details["status"] == "stopped"
     assert sim.status is None
+
+
+def test_no_wait_by_default_and_an_exit_seen_in_the_final_state_fails(sim: SimulatedRunc, tmp_path: Path, bundle: Path) -> None:
+    log = tmp_path / "web.log"
+    log.write_text("fatal: no config\n")
+    sim.exits_on_start = True
+    opts = options(tmp_path, bundle, log_path=str(log))
+    del opts["wait_started"]
+    with pytest.raises(ContainerTaskError) as caught:
+        manage(sim, opts)
+    assert "exited right after start" in caught.value.msg and "fatal: no config" in caught.value.msg
+    assert caught.value.details["actions"] == ["create", "start"]
+    # no poll: one runc run (create and start), the final state (which would also give the record), the clean-up
+    assert [call[0] for call in sim.calls] == ["state", "run", "state", "state", "delete"]
+    assert sim.status is None
+
+
+def test_a_no_op_reads_the_container_once(sim: SimulatedRunc, tmp_path: Path, bundle: Path) -> None:
+    manage(sim, options(tmp_path, bundle))
+    sim.calls.clear()
+    result = manage(sim, options(tmp_path, bundle))
+    assert result["actions"] == [] and result["container"]["status"] == "running"
+    assert [call[0] for call in sim.calls] == ["state"]
 
 
 def test_failing_step_names_the_action(sim: SimulatedRunc, tmp_path: Path, bundle: Path) -> None:

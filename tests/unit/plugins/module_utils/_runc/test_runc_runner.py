@@ -168,3 +168,14 @@ def test_io_does_not_wait_for_a_grandchild_holding_stdout(tmp_path: Path) -> Non
         assert elapsed < 10, "the runner waited %.1fs for the grandchild" % elapsed
     finally:
         os.kill(grandchild, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="os.pidfd_open needs Python 3.9+ on Linux 5.3+")
+def test_io_waits_for_the_command_without_polling_sleeps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Popen.wait(timeout) polls with sleeps of up to 50 ms, which would nearly double a runc create.
+    def no_sleep(seconds: float) -> None:
+        raise AssertionError("the runner slept %s s while waiting" % seconds)
+
+    monkeypatch.setattr(time, "sleep", no_sleep)
+    result = SubprocessRunner()(["sleep", "0.06"], timeout=10, io=ContainerIO(stdout=str(tmp_path / "out")))
+    assert result.rc == 0

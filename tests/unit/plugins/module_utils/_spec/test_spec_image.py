@@ -4,13 +4,11 @@
 
 from __future__ import annotations
 
-import json
 import typing as t
 from pathlib import Path
 
 import pytest
 
-from ansible_collections.ocitools.runc.plugins.module_utils._image.reference import parse_reference
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.image import (
     image_annotations,
     image_user,
@@ -102,22 +100,8 @@ def test_image_missing_from_the_store_names_the_option(tmp_path: Path) -> None:
     assert bad.value.args[0].startswith("image: ")
 
 
-def test_image_from_a_store(tmp_path: Path) -> None:
-    hexa = DIGEST.split(":")[1]
-    config_hex = "d" * 64
-    layout = tmp_path / "images" / hexa
-    (layout / "blobs" / "sha256").mkdir(parents=True)
-    (layout / "index.json").write_text(json.dumps({"manifests": [
-        {"digest": DIGEST, "annotations": {"org.opencontainers.image.ref.name": "image"}}]}))
-    (layout / "blobs" / "sha256" / hexa).write_text(json.dumps({"config": {"digest": "sha256:" + config_hex}}))
-    (layout / "blobs" / "sha256" / config_hex).write_text(json.dumps(CONFIG))
-    rootfs = tmp_path / "rootfs" / hexa
-    (rootfs / "etc").mkdir(parents=True)
-    (rootfs / "etc" / "passwd").write_text(PASSWD)
-    (tmp_path / "refs").mkdir()
-    key = parse_reference("docker://r/app:1").key
-    (tmp_path / "refs" / (key + ".json")).write_text(json.dumps(
-        {"format": 1, "reference": "docker://r/app:1", "resolved": DIGEST, "manifest": DIGEST, "platform": ""}))
+def test_image_from_a_store(tmp_path: Path, store_image: t.Callable[..., Path]) -> None:
+    rootfs = store_image(tmp_path, "docker://r/app:1", DIGEST, CONFIG, PASSWD)
     merged = with_image_defaults({"image": "r/app:1", "image_store": str(tmp_path)})
     assert merged["user"] == {"uid": 1000, "gid": 1001} and merged["rootfs"] == str(rootfs)
     (rootfs / "etc" / "passwd").write_text("root:x:0:0::/:/bin/sh\n")
