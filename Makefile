@@ -66,6 +66,10 @@ export PYTHONPATH := $(COLLECTIONS)$(if $(filter-out $(COLLECTIONS),$(PYTHONPATH
 # One cache for the working CRIU (tests/setup/criu.py) shared by the demo, molecule and the integration tests.
 CRIU_CACHE ?= /var/cache/ocitools-criu
 export OCITOOLS_CRIU_CACHE := $(CRIU_CACHE)
+# One cache for the runc machine images (role runc_machine, built once per release and package list with mmdebstrap)
+# shared by the integration machine lab, the runc_machine molecule scenario and later runs.
+MACHINE_CACHE ?= /var/cache/ocitools-machines
+export OCITOOLS_MACHINE_CACHE := $(MACHINE_CACHE)
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
