@@ -110,10 +110,10 @@ class MachineLab:
         return self
 
     def converge(self, extra_vars: t.Optional[t.Mapping[str, t.Any]] = None, limit: t.Optional[str] = None,
-                 inventory: t.Optional[Path] = None) -> "AnsibleRun":
+                 inventory: t.Optional[Path] = None, check: bool = False) -> "AnsibleRun":
         """Run the machines playbook (the runc_machine role for every machine, or those of ``limit``)."""
         return self.runner.playbook(MACHINES_PLAYBOOK, extra_vars, inventory=inventory or self.local_inventory,
-                                    limit=limit)
+                                    limit=limit, check=check)
 
     def stop(self, check: bool = True) -> None:
         """Close SSH masters, remove every machine (state absent); with ``check``, fail if anything is left."""

@@ -44,13 +44,15 @@ def test_machines_boot_systemd_with_their_own_name_run_and_tmp(machine_lab: Mach
     assert not (machine_lab.rootfs("ocitools-lab2") / "var/tmp/only-on-lab1").exists()
 
 
-def test_running_again_changes_nothing(machine_lab: MachineLab) -> None:
+def test_running_again_changes_nothing_nor_would_in_check_mode(machine_lab: MachineLab) -> None:
     pids = {m.name: machine_lab.state(m.name)["pid"] for m in machine_lab.machines}  # type: ignore[index]
 
     run = machine_lab.converge()
+    check = machine_lab.converge(check=True)
 
     assert run.rc == 0, run.stdout[-4000:]
     assert changed_tasks(run) == []
+    assert check.rc == 0 and changed_tasks(check) == [], check.stdout[-4000:]
     assert {m.name: machine_lab.state(m.name)["pid"] for m in machine_lab.machines} == pids  # type: ignore[index]
 
 
