@@ -6,9 +6,12 @@ Runs the role through ansible-core on this host (as root), the way a play or mol
 
 1. cold: build the image with mmdebstrap into an empty cache (the ``image`` entry point), then make and boot a
    machine from it (copy of the image, hostname, sshd, bundle, runc, systemd up);
-2. warm: remove the machine and make and boot it again from the cached image;
-3. reboot: ``runc_machine_state=rebooted`` (systemd halts, runc recreates the container, systemd boots);
-4. systemd's own figure for the warm boot (``systemd-analyze time`` in the machine).
+2. warm: make and boot a second machine from the cached image (the first keeps running, as molecule's second
+   platform or a second test session would find it);
+3. reboot: ``runc_machine_state=rebooted`` of the second (systemd halts, runc recreates it, systemd boots), and
+   a run that changes nothing;
+4. systemd's own figure for the warm boot (``systemd-analyze time`` in the machine);
+then both machines are removed (state absent) and the temporary cache with them.
 
 Goals (issue 12): cold build + boot < 60 s, warm boot < 10 s. The figures depend on the load of the machine and
 on the apt mirror for the cold build; this is not a timed test.
@@ -60,9 +63,8 @@ class Bench:
             raise SystemExit("runc_machine (%s, %s) failed:\n%s\n%s" % (tasks_from, extra, proc.stdout[-5000:], proc.stderr[-2000:]))
         return seconds
 
-    def machine_exec(self, argv: t.Sequence[str]) -> str:
-        proc = subprocess.run(["runc", "--root", self.machine_vars["runc_machine_root"], "exec",
-                               self.machine_vars["runc_machine_name"]] + list(argv),
+    def machine_exec(self, name: str, argv: t.Sequence[str]) -> str:
+        proc = subprocess.run(["runc", "--root", self.machine_vars["runc_machine_root"], "exec", name] + list(argv),
                               capture_output=True, text=True, timeout=60, check=False, stdin=subprocess.DEVNULL)
         return (proc.stdout + proc.stderr).strip()
 
@@ -77,7 +79,7 @@ def main(argv: t.Sequence[str]) -> int:
     parser.add_argument("--packages", default="", help="extra packages, comma-separated (default: none)")
     parser.add_argument("--cache-dir", help="image cache to use (default: a new temporary one, for a cold build)")
     parser.add_argument("--address", default="127.0.0.29", help="sshd address of the benchmark machine")
-    parser.add_argument("--port", type=int, default=2229)
+    parser.add_argument("--port", type=int, default=2229, help="sshd port of the first machine (the second: +1)")
     args = parser.parse_args(argv)
     if os.geteuid() != 0:
         print("machine_boot: needs root (runc, mmdebstrap, chroot)", file=sys.stderr)
@@ -96,18 +98,19 @@ def main(argv: t.Sequence[str]) -> int:
         "runc_machine_base_dir": str(workdir / "machines"),
         "runc_machine_cache_dir": str(cache_dir),
     })
+    second = {"runc_machine_name": "ocitools-bench-machine2", "runc_machine_ssh_port": args.port + 1}
     figures: t.Dict[str, float] = {}
     try:
         figures["image"] = bench.role("image")
         figures["first boot"] = bench.role()
         figures["cold"] = figures["image"] + figures["first boot"]
-        bench.role(runc_machine_state="absent")
-        figures["warm"] = bench.role()
-        systemd_says = bench.machine_exec(["systemd-analyze", "time"])
-        figures["reboot"] = bench.role(runc_machine_state="rebooted")
-        figures["again"] = bench.role()
+        figures["warm"] = bench.role(**second)
+        systemd_says = bench.machine_exec(second["runc_machine_name"], ["systemd-analyze", "time"])
+        figures["reboot"] = bench.role(runc_machine_state="rebooted", **second)
+        figures["again"] = bench.role(**second)
     finally:
         bench.role(runc_machine_state="absent")
+        bench.role(runc_machine_state="absent", **second)
         left = os.listdir(workdir / "runc-root") if (workdir / "runc-root").is_dir() else []
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -118,7 +121,7 @@ def main(argv: t.Sequence[str]) -> int:
     print("  cold: image build %6.1fs + first boot %5.1fs = %6.1fs   goal < %.0fs: %s (ratio %.2f)" % (
         figures["image"], figures["first boot"], figures["cold"], GOALS["cold"],
         "met" if figures["cold"] < GOALS["cold"] else "MISSED", figures["cold"] / GOALS["cold"]))
-    print("  warm: copy of the cached image + boot %6.1fs   goal < %.0fs: %s (ratio %.2f)" % (
+    print("  warm: a second machine, copy of the cached image + boot %6.1fs   goal < %.0fs: %s (ratio %.2f)" % (
         figures["warm"], GOALS["warm"], "met" if figures["warm"] < GOALS["warm"] else "MISSED",
         figures["warm"] / GOALS["warm"]))
     print("  reboot (systemd halts, runc recreates, systemd boots) %5.1fs; a run that changes nothing %5.1fs" % (
