@@ -68,6 +68,10 @@ export PYTHONPATH := $(COLLECTIONS)$(if $(filter-out $(COLLECTIONS),$(PYTHONPATH
 # One cache for the working CRIU (tests/setup/criu.py) shared by the demo, molecule and the integration tests.
 CRIU_CACHE ?= /var/cache/ocitools-criu
 export OCITOOLS_CRIU_CACHE := $(CRIU_CACHE)
+# One cache for the runc machine images (role runc_machine, built once per release and package list with mmdebstrap)
+# shared by the integration machine lab, the runc_machine molecule scenario and later runs.
+MACHINE_CACHE ?= /var/cache/ocitools-machines
+export OCITOOLS_MACHINE_CACHE := $(MACHINE_CACHE)
 export ANSIBLE_NOCOLOR := 1
 export PY_COLORS := 0
 
@@ -188,10 +192,10 @@ build: $(DEV)/.stamp
 		$(DEV)/bin/ansible-galaxy collection install --offline --force -p $(BUILD)/installed \
 		$(BUILD)/dist/ocitools-runc-*.tar.gz
 	@test -f $(BUILD)/installed/ansible_collections/ocitools/runc/MANIFEST.json
-	@# every plugin with docs: modules, and the connection and inventory plugins (TYPE:DIRECTORY)
+	@# every plugin with docs: modules, and the connection, inventory and filter plugins (TYPE:DIRECTORY)
 	@cd $(BUILD) && export -n PYTHONPATH && export ANSIBLE_COLLECTIONS_PATH=$(BUILD)/installed \
 		ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false; \
-	for kind in module:modules connection:connection inventory:inventory; do \
+	for kind in module:modules connection:connection inventory:inventory filter:filter; do \
 	type=$${kind%%:*}; plugins=$$(cd $(ROOT)/plugins/$${kind#*:} 2>/dev/null && ls *.py 2>/dev/null | grep -v '^__init__\.py$$' | sed 's/\.py$$//' || true); \
 	if [ -z "$$plugins" ]; then echo "build: no $$type plugin in plugins/$${kind#*:} yet: ansible-doc not run"; continue; fi; \
 	for m in $$plugins; do \

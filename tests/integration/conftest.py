@@ -8,6 +8,7 @@ Fixtures:
 - ``bundle_factory``: ``make(name, args, **tweaks) -> Path`` makes a bundle using the shared rootfs.
 - ``ansible``: runs modules ad hoc and playbooks with ansible-core, returning parsed task results.
 - ``counting_runc``: a runc executable that records each invocation's argv, then execs the real runc.
+- ``machine_lab``: three runc machines with systemd and sshd, booted once per session (machine_lab.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "setup"))
 
 import rootfs as rootfs_setup  # noqa: E402  (tests/setup is not a package)
+from machine_lab import MachineLab  # noqa: E402
 
 CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
 RUNC = shutil.which("runc") or "runc"
@@ -178,10 +180,12 @@ class AnsibleHarness:
         diff: bool = False,
         extra_env: t.Optional[t.Mapping[str, str]] = None,
         timeout: float = 900,
+        limit: t.Optional[str] = None,
     ) -> AnsibleRun:
         argv = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory or self.inventory), str(playbook)]
         if extra_vars:
             argv += ["-e", json.dumps(dict(extra_vars))]
+        argv += ["--limit", limit] if limit else []
         argv += ["--check"] if check else []
         argv += ["--diff"] if diff else []
         return self._run(argv, extra_env, timeout)
@@ -242,3 +246,21 @@ def counting_runc(tmp_path: Path) -> RuncCallCounter:
     )
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return RuncCallCounter(wrapper, log)
+
+
+@pytest.fixture(scope="session")
+def machine_lab(collections_path: Path, tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[MachineLab]:
+    """The lab machines for the session, removed afterwards (nothing may be left under their runc root)."""
+    if os.geteuid() != 0:
+        reason = "runc machines need root (runc, mmdebstrap, chroot)"
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    workdir = tmp_path_factory.mktemp("machine-lab")
+    (workdir / "ansible").mkdir()
+    lab = MachineLab(workdir, AnsibleHarness(collections_path, workdir / "ansible")).start()
+    print("machine lab up in %.1fs" % lab.start_seconds)
+    try:
+        yield lab
+    finally:
+        lab.stop()

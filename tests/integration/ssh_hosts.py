@@ -74,7 +74,7 @@ def _free_port(address: str) -> int:
         return int(probe.getsockname()[1])
 
 
-def _keygen(path: Path, comment: str) -> None:
+def keygen(path: Path, comment: str) -> None:
     subprocess.run([SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(path)],
                    check=True, capture_output=True, timeout=30)
 
@@ -112,6 +112,46 @@ def _wait_listening(address: str, port: int, proc: subprocess.Popen, log: Path) 
         time.sleep(0.02)
 
 
+def ssh_group_vars(key: Path, python: str = TARGET_PYTHON) -> t.List[str]:
+    """Inventory group vars (INI lines) to reach hosts over SSH as root with ``key``, host keys not checked."""
+    return [
+        "ansible_connection=ssh",
+        "ansible_user=root",
+        "ansible_ssh_private_key_file=%s" % key,
+        "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR'",
+        "ansible_python_interpreter=%s" % python,
+    ]
+
+
+def write_ansible_cfg(path: Path, inventory: Path, control_dir: Path) -> None:
+    """An ansible.cfg with pipelining and SSH control sockets in ``control_dir`` (closed by close_control_masters)."""
+    path.write_text("\n".join([
+        "[defaults]",
+        "inventory = %s" % inventory,
+        "host_key_checking = False",
+        "retry_files_enabled = False",
+        "",
+        "[ssh_connection]",
+        "pipelining = True",
+        "control_path_dir = %s" % control_dir,
+        "",
+    ]))
+
+
+def ansible_ssh_env(ansible_cfg: Path, control_dir: Path) -> t.Dict[str, str]:
+    """Environment for ansible/ansible-playbook runs with that ansible.cfg."""
+    return {"ANSIBLE_CONFIG": str(ansible_cfg), "ANSIBLE_PIPELINING": "True",
+            "ANSIBLE_SSH_CONTROL_PATH_DIR": str(control_dir)}
+
+
+def close_control_masters(control_dir: Path) -> None:
+    """Ask every SSH master connection Ansible left in ``control_dir`` to exit."""
+    if control_dir.is_dir():
+        for control_socket in control_dir.iterdir():
+            subprocess.run([SSH, "-o", "ControlPath=%s" % control_socket, "-O", "exit", "controlled-host"],
+                           capture_output=True, timeout=STOP_TIMEOUT, check=False)
+
+
 class SshHosts:
     """K running test hosts, their inventory and the Ansible settings to reach them."""
 
@@ -131,7 +171,7 @@ class SshHosts:
         PRIVSEP_DIR.mkdir(mode=0o755, parents=True, exist_ok=True)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.control_dir.mkdir(exist_ok=True)
-        _keygen(self.key, "ocitools-test-client")
+        keygen(self.key, "ocitools-test-client")
         authorized_keys = self.key.with_suffix(".pub")
         try:
             for number in range(1, self.count + 1):
@@ -148,7 +188,7 @@ class SshHosts:
         address = host_address(number)
         host_dir = self.workdir / ("host%d" % number)
         host_dir.mkdir()
-        _keygen(host_dir / "ssh_host_ed25519_key", "ocitools-test-host%d" % number)
+        keygen(host_dir / "ssh_host_ed25519_key", "ocitools-test-host%d" % number)
         port = _free_port(address)
         config = host_dir / "sshd_config"
         config.write_text(_sshd_config(host_dir, address, port, authorized_keys))
@@ -173,35 +213,15 @@ class SshHosts:
                 "runc_root=%s" % host.runc_root,
                 "runc_base_dir=%s" % host.base_dir,
             ]))
-        lines += [
-            "",
-            "[runc_hosts:vars]",
-            "ansible_connection=ssh",
-            "ansible_user=root",
-            "ansible_ssh_private_key_file=%s" % self.key,
-            "ansible_ssh_common_args='-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR'",
-            "ansible_python_interpreter=%s" % TARGET_PYTHON,
-            "",
-        ]
+        lines += ["", "[runc_hosts:vars]"] + ssh_group_vars(self.key) + [""]
         self.inventory.write_text("\n".join(lines))
 
     def _write_ansible_cfg(self) -> None:
-        self.ansible_cfg.write_text("\n".join([
-            "[defaults]",
-            "inventory = %s" % self.inventory,
-            "host_key_checking = False",
-            "retry_files_enabled = False",
-            "",
-            "[ssh_connection]",
-            "pipelining = True",
-            "control_path_dir = %s" % self.control_dir,
-            "",
-        ]))
+        write_ansible_cfg(self.ansible_cfg, self.inventory, self.control_dir)
 
     def env(self) -> t.Dict[str, str]:
         """Environment for ansible/ansible-playbook runs against these hosts."""
-        return {"ANSIBLE_CONFIG": str(self.ansible_cfg), "ANSIBLE_PIPELINING": "True",
-                "ANSIBLE_SSH_CONTROL_PATH_DIR": str(self.control_dir)}
+        return ansible_ssh_env(self.ansible_cfg, self.control_dir)
 
     def host(self, name: str) -> SshHost:
         return next(host for host in self.hosts if host.name == name)
@@ -217,10 +237,7 @@ class SshHosts:
 
     def stop(self) -> None:
         """Close Ansible's SSH master connections, then stop every sshd (SIGTERM, then SIGKILL)."""
-        if self.control_dir.is_dir():
-            for control_socket in self.control_dir.iterdir():
-                subprocess.run([SSH, "-o", "ControlPath=%s" % control_socket, "-O", "exit", "controlled-host"],
-                               capture_output=True, timeout=STOP_TIMEOUT, check=False)
+        close_control_masters(self.control_dir)
         for proc in self._procs:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)

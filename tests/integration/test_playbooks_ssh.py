@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from criu_fixtures import working_criu  # noqa: F401 # pylint: disable=unused-import
 from ssh_hosts import SshHosts, ssh_hosts  # noqa: F401 # pylint: disable=unused-import
+from workload_helpers import counter_workload, read_ints, wait_for
 
 PLAYBOOKS = Path(__file__).resolve().parents[2] / "playbooks"
 # Ids carry the pid: hosts of parallel sessions share this machine's cgroup tree (/ID).
@@ -26,25 +27,6 @@ def fleet(ssh_hosts: SshHosts) -> t.Iterator[SshHosts]:
     """The SSH test hosts, with every container deleted after the test."""
     yield ssh_hosts
     ssh_hosts.delete_containers()
-
-
-def _counter_workload(container_id: str) -> t.Dict[str, t.Any]:
-    # /count holds the latest value, /count.log every value: the first line a restored process
-    # writes on a fresh rootfs shows where it went on from.
-    loop = "i=0; while true; do i=$((i+1)); echo $i > /count; echo $i >> /count.log; sleep 0.1; done"
-    return {"id": container_id, "rootfs": {"type": "busybox"}, "readonly_rootfs": False, "args": ["sh", "-c", loop]}
-
-
-def _read_ints(path: Path) -> t.List[int]:
-    return [int(line) for line in path.read_text().split()] if path.exists() else []
-
-
-def _wait_for(predicate: t.Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out after %.0fs waiting for %s" % (timeout, what))
-        time.sleep(0.05)
 
 
 def _runc_state(root: Path, container_id: str) -> t.Optional[t.Dict[str, t.Any]]:
@@ -92,14 +74,14 @@ def test_info_reports_every_host(ansible, fleet: SshHosts) -> None:
 
 def test_migrate_moves_a_running_counter(ansible, fleet: SshHosts, working_criu) -> None:
     container_id = "counter-" + SUFFIX
-    workload = _counter_workload(container_id)
+    workload = counter_workload(container_id)
     source, target = fleet.host("host1"), fleet.host("host2")
     source_log = source.base_dir / "bundles" / container_id / "rootfs" / "count.log"
     target_log = target.base_dir / "bundles" / container_id / "rootfs" / "count.log"
     deploy = ansible.playbook(PLAYBOOKS / "workloads.yml", {"runc_workloads_list": [workload], "workloads_hosts": "host1"},
                               inventory=fleet.inventory, extra_env=fleet.env())
     assert deploy.rc == 0, deploy.stdout + deploy.stderr
-    _wait_for(lambda: len(_read_ints(source_log)) >= 10, 20, "the counter on host1 to reach 10")
+    wait_for(lambda: len(read_ints(source_log)) >= 10, 20, "the counter on host1 to reach 10")
 
     started = time.monotonic()
     migrate = ansible.playbook(
@@ -110,9 +92,9 @@ def test_migrate_moves_a_running_counter(ansible, fleet: SshHosts, working_criu)
     seconds = time.monotonic() - started
 
     assert migrate.rc == 0, migrate.stdout + migrate.stderr
-    dumped = _read_ints(source_log)[-1]
-    _wait_for(lambda: len(_read_ints(target_log)) >= 3, 20, "the counter on host2 to go on")
-    assert _read_ints(target_log)[:3] == [dumped + 1, dumped + 2, dumped + 3]
+    dumped = read_ints(source_log)[-1]
+    wait_for(lambda: len(read_ints(target_log)) >= 3, 20, "the counter on host2 to go on")
+    assert read_ints(target_log)[:3] == [dumped + 1, dumped + 2, dumped + 3]
     assert (_runc_state(target.runc_root, container_id) or {}).get("status") == "running"
     assert _runc_state(source.runc_root, container_id) is None
     assert not (source.base_dir / "migrate" / container_id).exists()
