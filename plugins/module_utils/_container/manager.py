@@ -235,7 +235,10 @@ class ContainerManager:
         actions = plan(status, self.params.state, drift.kind, self.params.restart, self.params.recreate)
         if CREATE in actions:  # before the first action: a recreate must not delete, then fail to create
             problem = create_problem(self.params, spec or {})
-            if problem:
+            if problem and self.check_mode:  # an earlier task, which check mode skipped, may make it
+                self.warnings.append("%s (check mode: an earlier task may create it; planned as if it were there)"
+                                     % problem)
+            elif problem:
                 raise ContainerTaskError(problem, actions=[])
         if not self.check_mode:
             for action in _fused(actions):

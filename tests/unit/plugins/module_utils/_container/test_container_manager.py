@@ -147,6 +147,19 @@ def test_check_mode_plans_without_mutating_or_writing(sim: SimulatedRunc, tmp_pa
     assert sim.mutating() == [] and not (tmp_path / "root").exists()
 
 
+def test_a_rootfs_still_to_be_unpacked_fails_for_real_and_warns_in_check_mode(sim: SimulatedRunc, tmp_path: Path,
+                                                                              bundle: Path) -> None:
+    spec = json.loads((bundle / "config.json").read_text())
+    spec["root"] = {"path": "rootfs"}  # an earlier task of the play unpacks it; check mode skipped that task
+    (bundle / "config.json").write_text(json.dumps(spec))
+    planned = manage(sim, options(tmp_path / "root", bundle), check_mode=True)
+    assert planned["actions"] == ["create", "start"] and sim.mutating() == []
+    assert any("does not exist or is not a directory" in w and "check mode" in w for w in planned["warnings"])
+    with pytest.raises(ContainerTaskError) as caught:
+        manage(sim, options(tmp_path / "root", bundle))
+    assert caught.value.msg.startswith("bundle: the root filesystem %s/rootfs" % bundle) and sim.mutating() == []
+
+
 def test_create_writes_a_record_and_a_repeat_changes_nothing(sim: SimulatedRunc, tmp_path: Path, bundle: Path) -> None:
     assert manage(sim, options(tmp_path, bundle))["actions"] == ["create", "start"]
     record = json.loads((tmp_path / "web@ocitools.json").read_text())
