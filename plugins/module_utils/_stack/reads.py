@@ -10,6 +10,7 @@ action) goes to ``runc state`` as usual. runc's default spec is fetched once, to
 
 from __future__ import annotations
 
+import os
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
@@ -26,7 +27,9 @@ class StackRunc(Runc):
 
     def read_all(self, container_ids: t.Iterable[str]) -> t.List[ContainerState]:
         """``runc list`` once; the next ``find`` of each of ``container_ids`` is answered from it."""
-        listed = self.list()
+        # No container without a state root; and runc 1.1 would create the root to say so (check mode
+        # on a fresh host must create nothing).
+        listed = self.list() if os.path.isdir(self.state_root()) else []
         by_id = {state.id: state for state in listed}
         self._unread = {container_id: by_id.get(container_id) for container_id in container_ids}
         return listed

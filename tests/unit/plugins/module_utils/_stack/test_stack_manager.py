@@ -138,6 +138,7 @@ def test_check_mode_mutates_nothing_and_writes_nothing(sim: SimulatedRunc, tmp_p
     assert actions(result) == {"web": ["create", "start"]} and result["containers"][0]["config_changed"]
     assert sim.mutating() == [] and not (bundles / "web" / "config.json").exists()
     assert not (tmp_path / "root").exists()  # no lock file, no record
+    assert "list" not in sim.subcommands()  # runc 1.1 would create the missing state root to answer
     headers = [part["before_header"] for part in result["diff"]]
     assert headers == ["web config.json", "web container"]
 
