@@ -243,16 +243,13 @@ class ContainerManager:
         if not self.check_mode:
             for action in _fused(actions):
                 self._execute(action)
-        if self.check_mode or not actions:
-            if current is None:
-                self.lock.discard()  # no container: no lock file left behind
-            return self._result(current, current, actions, drift)
-        final = self._find()
+        acted = bool(actions) and not self.check_mode
+        final = self._find() if acted else current  # a no-op reads the container once
         if final is None:
             self.lock.discard()  # no container: no lock file left behind
-        if final is not None and final.status == STOPPED and START in actions and self.params.state != STOPPED:
+        elif acted and final.status == STOPPED and START in actions and self.params.state != STOPPED:
             self._fail_exited()
-        if self._unrecorded and final is not None:
+        elif acted and self._unrecorded:
             self._record(final)
         return self._result(current, final, actions, drift)
 
