@@ -204,7 +204,7 @@ drift:
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._container.arguments import CONTAINER_ARGUMENTS
-from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import manage_container
+from ansible_collections.ocitools.runc.plugins.module_utils._container.task import manage_container
 
 
 def main() -> None:
