@@ -24,6 +24,13 @@ description:
     checkpoint of the same container waits, then finds the complete checkpoint and changes nothing).
   - CRIU cannot dump a container whose stdin, stdout or stderr is a regular file on the host; run containers to
     be checkpointed with stdio on C(/dev/null), a pipe or a terminal.
+  - A container supervised by systemd (M(ocitools.runc.runc_container) with O(ocitools.runc.runc_container#module:supervisor=systemd))
+    is dumped and restored through its unit. During a dump that ends the container, a runtime drop-in
+    (C(/run/systemd/system/UNIT.d/50-ocitools-checkpoint.conf)) holds the unit's restarts off; the unit is then
+    inactive, as after C(systemctl stop). A restore starts the unit with a foreground C(runc restore) in place of
+    its C(runc run), so systemd supervises the restored container (its output goes to the journal again); a later
+    restart of the unit makes a fresh container from the bundle. A restore is refused while the unit is starting a
+    new container.
 author:
   - ocitools contributors (@ocitools)
 extends_documentation_fragment:
@@ -263,6 +270,11 @@ image_path:
   description: The image directory, as an absolute path.
   returned: success
   type: str
+unit:
+  description: The systemd unit that supervises the container, through which it was dumped or restored; null when none does.
+  returned: success
+  type: str
+  sample: ocitools-runc-web.service
 checkpoint:
   description: The image directory after the task.
   returned: success

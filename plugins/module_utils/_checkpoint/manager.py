@@ -22,6 +22,8 @@ be done), then execute unless in check mode, then report. Decisions:
   container to the end of the dump or restore, so tasks on one id take turns.
 * ``restored``: ok when a container with that id is running or paused; a created
   or stopped one is deleted first (it would block the restore).
+* A container that runc_container's systemd unit supervises is dumped and restored through its
+  unit (see supervised.py): the dump causes no restart, and the restored container is supervised.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks 
 from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, held_by_task
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import record_for, write_record
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import check_criu
+from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.supervised import SupervisedCheckpoint
+from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import Supervision, SystemdPlaces
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc, refused
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import (
     CHECKPOINT_FLAGS,
@@ -72,6 +76,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import val
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import DeleteOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import ABSENT, ALIVE, RUNNING
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import Systemctl, SystemdError
 
 STATE_CHECKPOINTED = "checkpointed"
 STATE_RESTORED = "restored"
@@ -160,7 +165,8 @@ def check_options(params: t.Mapping[str, t.Any]) -> None:
 class CheckpointManager:
     """One ``runc_checkpoint`` task: ``run()`` returns the module result or raises CheckpointError."""
 
-    def __init__(self, runc: Runc, params: t.Mapping[str, t.Any], check_mode: bool = False) -> None:
+    def __init__(self, runc: Runc, params: t.Mapping[str, t.Any], check_mode: bool = False,
+                 places: SystemdPlaces = SystemdPlaces()) -> None:
         self.runc = runc
         self.params = params
         self.check_mode = check_mode
@@ -168,6 +174,9 @@ class CheckpointManager:
         self.image_path: str = os.path.abspath(params["image_path"])
         self.work_dir: str = os.path.abspath(params["work_path"] or self.image_path)
         self.warnings: t.List[str] = []
+        systemctl = Systemctl(runner=runc.runner, timeout=runc.timeout)
+        self.unit = SupervisedCheckpoint(Supervision(systemctl, self.container_id, places))
+        self.supervised = self.unit.applies()
 
     # -- entry point --------------------------------------------------------
 
@@ -192,7 +201,12 @@ class CheckpointManager:
             plan = self._plan_restore(before, images)
         duration = 0.0
         if plan.act and not self.check_mode:
-            duration = self._checkpoint() if self.params["state"] == STATE_CHECKPOINTED else self._restore(plan)
+            try:
+                duration = self._checkpoint() if self.params["state"] == STATE_CHECKPOINTED else self._restore(plan)
+            except SystemdError as exc:
+                raise CheckpointError("supervisor: systemctl failed around the %s of container %s (unit %s): %s"
+                                      % (self.params["state"], self.container_id, self.unit.unit, exc),
+                                      actions=plan.actions, **exc.as_dict())
             after = self.runc.find(self.container_id)
             after_images = self._inspect(self.image_path)
             self._verify(after, after_images, plan)
@@ -273,6 +287,9 @@ class CheckpointManager:
     def _plan_restore(self, container: t.Optional[ContainerState], images: ImageSummary) -> Plan:
         if container is not None and container.status in ALIVE:
             return Plan(msg="container %s is already %s; nothing to do" % (self.container_id, container.status))
+        if self.supervised and self.unit.supervision.status().up:
+            raise CheckpointError("id: unit %s is starting container %s anew; stop it first (runc_container "
+                                  "state=stopped) to restore the checkpoint" % (self.unit.unit, self.container_id))
         if not images.complete:
             raise CheckpointError("image_path: %s holds no complete checkpoint (found: %s); take one with "
                                   "state: checkpointed first" % (self.image_path, images.kind))
@@ -285,7 +302,9 @@ class CheckpointManager:
             plan.delete_first = True
             plan.add(DELETE, "delete the %s container %s first (it would block the restore)" % (
                 container.status, self.container_id))
-        plan.add(RESTORE, "restore container %s from %s with bundle %s" % (self.container_id, self.image_path, bundle))
+        through = " through unit %s, which supervises it again" % self.unit.unit if self.supervised else ""
+        plan.add(RESTORE, "restore container %s from %s with bundle %s%s" % (self.container_id, self.image_path,
+                                                                           bundle, through))
         return plan
 
     # -- execution ----------------------------------------------------------
@@ -307,8 +326,15 @@ class CheckpointManager:
         prepare_image_dir(self.image_path)
         remove_images(self.image_path)
         action = "pre-dump" if params["pre_dump"] else "checkpoint"
+
+        def dump() -> None:
+            self.runc.checkpoint(self.container_id, options)
+
+        ends_container = not (params["pre_dump"] or params["leave_running"])
         try:
-            return self._timed_criu_call(action, DUMP_LOG, lambda: self.runc.checkpoint(self.container_id, options))
+            if self.supervised and ends_container:
+                return self._timed_criu_call(action, DUMP_LOG, lambda: self.unit.dump(dump))
+            return self._timed_criu_call(action, DUMP_LOG, dump)
         except CheckpointError:
             remove_images(self.image_path)
             raise
@@ -318,9 +344,22 @@ class CheckpointManager:
         options = t.cast(RestoreOptions, self._options())
         if plan.delete_first:
             self.runc.delete(self.container_id, DeleteOptions(force=True))
+        if self.supervised:  # its drift record is the unit's, kept by runc_container
+            return self._timed_criu_call("restore", RESTORE_LOG, lambda: self._restore_through_unit(options))
         duration = self._timed_criu_call("restore", RESTORE_LOG, lambda: self.runc.restore(self.container_id, options))
         self._record_restored(os.path.realpath(params["bundle"]))
         return duration
+
+    def _restore_through_unit(self, options: RestoreOptions) -> None:
+        """The unit runs ``runc restore`` in the foreground (explicit root, as its ``runc run``)."""
+        explicit = Runc(dataclasses.replace(self.runc.options, root=self.runc.state_root()), runner=self.runc.runner)
+        argv = explicit.argv(["restore", *dataclasses.replace(options, detach=False).args(), self.container_id])
+
+        def alive() -> bool:
+            state = self.runc.find(self.container_id)
+            return state is not None and state.status in ALIVE
+
+        self.unit.restore(argv, alive, self.runc.timeout)
 
     def _record_restored(self, bundle: str) -> None:
         """Leave the record runc_container keeps for containers it creates, so a later
@@ -385,6 +424,7 @@ class CheckpointManager:
             "steps": plan.steps,
             "container": after.to_dict() if after is not None else {},
             "image_path": self.image_path,
+            "unit": self.unit.unit if self.supervised else None,
             "checkpoint": after_images.to_dict(),
             "duration": duration,
             "diff": difference.to_dict(),
