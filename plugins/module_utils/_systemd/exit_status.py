@@ -9,24 +9,27 @@ import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import UnitStatus
 
-UNSUPERVISED = ("unknown: runc keeps no exit status of a detached container; "
-                "supervisor=systemd keeps it (and restarts the container)")
-NO_UNIT = "unknown: systemd has no unit for the container"
+UNSUPERVISED = "unknown: runc keeps none for a detached container (supervisor=systemd does)"
 FIELDS = ("exit_code", "oom_killed", "started_at", "finished_at", "restarts")
 
 
-def exit_status(status: t.Optional[UnitStatus], reason: str = UNSUPERVISED) -> t.Dict[str, t.Any]:
-    """``exit_code``, ``oom_killed``, ``started_at``, ``finished_at``, ``restarts`` and ``exit_status_reason``
-    (None when known, else why not); without a unit status every field is None."""
-    if status is None or status.load_state == "not-found":
-        result: t.Dict[str, t.Any] = dict.fromkeys(FIELDS)
-        result["exit_status_reason"] = reason if status is None else NO_UNIT
-        return result
+def known_exit_status(status: UnitStatus) -> t.Dict[str, t.Any]:
+    """What systemd keeps of the unit's last run: ``exit_code`` (None while it runs), ``oom_killed``,
+    ``started_at``, ``finished_at`` and ``restarts`` (automatic ones since the last start by hand or task)."""
     return {
         "exit_code": status.exit_code,
         "oom_killed": status.oom_killed,
         "started_at": status.started_at,
         "finished_at": status.finished_at,
         "restarts": status.restarts,
-        "exit_status_reason": None,
     }
+
+
+def exit_status(status: t.Optional[UnitStatus]) -> t.Dict[str, t.Any]:
+    """runc_container's flat fields: the known exit status with ``exit_status_reason`` None, or (without a unit
+    status: the container is not supervised) every field None and the reason."""
+    if status is None:
+        result: t.Dict[str, t.Any] = dict.fromkeys(FIELDS)
+        result["exit_status_reason"] = UNSUPERVISED
+        return result
+    return dict(known_exit_status(status), exit_status_reason=None)

@@ -18,6 +18,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import parse_event
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.exit_status import UNSUPERVISED
 
 Recorded = t.Callable[[str], str]
 
@@ -43,6 +44,7 @@ def test_every_container_in_one_call(runc: Runc, runner: t.Any, recorded: Record
         "bundle": "/tmp/ocit-fixtures.g8mzf8b9/bundles/fx-running", "rootfs": "/tmp/ocit-fixtures.g8mzf8b9/rootfs",
         "created": "2026-11-29T02:03:44.623834231Z", "owner": "root", "oci_version": "1.0.2-dev",
         "annotations": {"org.example.owner": "fixtures", "org.example/role": "web"},
+        "exit_status": None, "exit_status_reason": UNSUPERVISED,
     }
     assert subcommands(runner) == ["list"]
 
