@@ -35,42 +35,53 @@ def _unit(container_id: str) -> str:
 class Lab:
     """The lab machine, its containers made by the tests, and the plays on it."""
 
-    def __init__(self, lab: MachineLab, ansible: t.Any) -> None:
+    def __init__(self, lab: MachineLab, ansible: t.Any, machine: str = MACHINE) -> None:
         self.lab = lab
         self.ansible = ansible
+        self.machine = machine
         self.ids: t.Set[str] = set()
 
     def bundle(self, container_id: str, script: str) -> str:
         """A busybox bundle in the machine running ``sh -c script``; its path inside the machine."""
         inside = "/%s/%s" % (BUNDLES, container_id)
-        rootfs_setup.make_bundle(self.lab.rootfs(MACHINE) / inside.lstrip("/"), ["sh", "-c", script], readonly=False)
+        rootfs_setup.make_bundle(self.lab.rootfs(self.machine) / inside.lstrip("/"), ["sh", "-c", script], readonly=False)
         return inside
 
     def play(self, container: t.Mapping[str, t.Any], check: bool = False, diff: bool = False, info: bool = False,
              path: t.Optional[str] = None) -> t.Dict[str, t.Any]:
         """Run the play with ``container`` as runc_container's options; the task results by task name."""
         self.ids.add(container["id"])
-        extra: t.Dict[str, t.Any] = {"sup_container": dict(container), "sup_info": info}
+        extra: t.Dict[str, t.Any] = {"sup_container": dict(container), "sup_info": info, "sup_host": self.machine}
         if path:
             extra["sup_path"] = path
         run = self.ansible.playbook(PLAYBOOK, extra, inventory=self.lab.inventory, extra_env=self.lab.env(),
                                     check=check, diff=diff)
-        results = {task.task: task.result for task in run.tasks if task.host == MACHINE}
+        results = {task.task: task.result for task in run.tasks if task.host == self.machine}
         assert run.rc == 0, "%s\n%s" % (json.dumps(results, indent=1)[-4000:], run.stdout[-3000:])
         return results
 
     def sh(self, *argv: str) -> str:
-        result = self.lab.machine_exec(MACHINE, list(argv))
+        result = self.lab.machine_exec(self.machine, list(argv))
         assert result.returncode == 0, "%s: rc=%d %s" % (argv, result.returncode, result.stderr)
         return result.stdout.strip()
 
     def state(self, container_id: str) -> t.Optional[t.Dict[str, t.Any]]:
-        result = self.lab.machine_exec(MACHINE, ["runc", "state", container_id])
+        result = self.lab.machine_exec(self.machine, ["runc", "state", container_id])
         return json.loads(result.stdout) if result.returncode == 0 else None
 
     def pid(self, container_id: str) -> t.Optional[int]:
         state = self.state(container_id)
         return state["pid"] if state and state["status"] == "running" else None
+
+    def remove_declared(self) -> None:
+        """Make every container a test declared absent, which must leave no unit, record or container."""
+        for container_id in sorted(self.ids):
+            self.play({"id": container_id, "state": "absent", "supervisor": "systemd"})
+            assert self.show(container_id)["LoadState"] == "not-found"
+            assert self.state(container_id) is None
+            for path in ("/etc/systemd/system/" + _unit(container_id),
+                         "/var/lib/ocitools-runc/supervised/%s@ocitools.json" % container_id):
+                assert self.lab.machine_exec(self.machine, ["test", "-e", path]).returncode == 1, path
 
     def show(self, container_id: str) -> t.Dict[str, str]:
         out = self.sh("systemctl", "show", "--timestamp=utc", "--property=" + PROPERTIES, _unit(container_id))
@@ -82,13 +93,7 @@ def sup(machine_lab: MachineLab, ansible: t.Any) -> t.Iterator[Lab]:
     """The lab; afterwards every container a test declared is made absent, which must leave no unit, record or container."""
     lab = Lab(machine_lab, ansible)
     yield lab
-    for container_id in sorted(lab.ids):
-        lab.play({"id": container_id, "state": "absent", "supervisor": "systemd"})
-        assert lab.show(container_id)["LoadState"] == "not-found"
-        assert lab.state(container_id) is None
-        assert lab.lab.machine_exec(MACHINE, ["test", "-e", "/etc/systemd/system/" + _unit(container_id)]).returncode == 1
-        assert lab.lab.machine_exec(MACHINE, ["test", "-e", "/var/lib/ocitools-runc/supervised/%s@ocitools.json"
-                                              % container_id]).returncode == 1
+    lab.remove_declared()
 
 
 def _supervised(container_id: str, bundle: str, **options: t.Any) -> t.Dict[str, t.Any]:

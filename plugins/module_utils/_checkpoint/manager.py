@@ -333,7 +333,7 @@ class CheckpointManager:
         ends_container = not (params["pre_dump"] or params["leave_running"])
         try:
             if self.supervised and ends_container:
-                return self._timed_criu_call(action, DUMP_LOG, lambda: self.unit.dump(dump))
+                return self._timed_criu_call(action, DUMP_LOG, lambda: self.unit.dump(dump, self.runc.timeout))
             return self._timed_criu_call(action, DUMP_LOG, dump)
         except CheckpointError:
             remove_images(self.image_path)

@@ -26,6 +26,7 @@ import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import Supervision
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import UnitStatus
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import command_line
 
 DROP_IN = "50-ocitools-checkpoint.conf"
@@ -73,11 +74,29 @@ class SupervisedCheckpoint:
                 os.rmdir(self.drop_in_dir)
             self.supervision.systemctl.daemon_reload()
 
-    def dump(self, call: t.Callable[[], None]) -> None:
-        """Run the dump (``call``) with restarts held off, then leave the unit inactive (not failed)."""
+    def dump(self, call: t.Callable[[], None], timeout: float) -> None:
+        """Run the dump (``call``) with restarts held off, then leave the unit inactive (not failed).
+
+        The hold is lifted only once systemd has seen the unit's runc exit (it does so a moment after the
+        dump returns): lifted earlier, the exit would be a crash to restart.
+        """
         with self._drop_in():
             call()
+            if not self._poll(lambda: not self.supervision.status().up, timeout):
+                raise RuncError("unit %s still runs %.0f seconds after the dump ended its container; see "
+                                "journalctl -u %s" % (self.unit, timeout, self.unit))
         self.supervision.systemctl.reset_failed(self.unit)
+
+    @staticmethod
+    def _poll(condition: t.Callable[[], bool], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        pause = _FIRST_POLL
+        while not condition():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, _MAX_POLL)
+        return True
 
     def restore(self, argv: t.Sequence[str], alive: t.Callable[[], bool], timeout: float) -> None:
         """Start the unit with ``argv`` (a foreground ``runc restore``) as its command; return once ``alive()``.
@@ -86,15 +105,20 @@ class SupervisedCheckpoint:
         """
         with self._drop_in(argv):
             self.supervision.systemctl.start(self.unit)
-            deadline = time.monotonic() + timeout
-            pause = _FIRST_POLL
-            while not alive():
+            gave_up: t.List[UnitStatus] = []
+
+            def settled() -> bool:
+                if alive():
+                    return True
                 status = self.supervision.status()
-                if not status.up or time.monotonic() > deadline:
-                    self.supervision.systemctl.reset_failed(self.unit)
-                    raise RuncError(
-                        "the restore through unit %s did not bring the container up (unit %s, exit code %s); "
-                        "runc's output is in journalctl -u %s" % (self.unit, status.active_state, status.exit_code,
-                                                                  self.unit), argv=argv, rc=status.exit_code)
-                time.sleep(pause)
-                pause = min(pause * 2, _MAX_POLL)
+                if not status.up:
+                    gave_up.append(status)
+                return not status.up
+
+            if not self._poll(settled, timeout) or gave_up:
+                status = gave_up[-1] if gave_up else self.supervision.status()
+                self.supervision.systemctl.reset_failed(self.unit)
+                raise RuncError(
+                    "the restore through unit %s did not bring the container up (unit %s, exit code %s); "
+                    "runc's output is in journalctl -u %s" % (self.unit, status.active_state, status.exit_code,
+                                                              self.unit), argv=argv, rc=status.exit_code)

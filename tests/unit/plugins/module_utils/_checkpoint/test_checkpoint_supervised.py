@@ -64,14 +64,18 @@ def test_a_dump_holds_the_units_restarts_off_and_leaves_it_inactive(host: Superv
     host.running()
     host.systemctl()  # daemon-reload with the drop-in
     host.then(FULL_DUMP)
+    host.systemctl(SHOW_ACTIVE)  # the unit's runc has not exited yet: the hold stays
+    host.systemctl(SHOW_FAILED)  # now it has (137: killed by the dump)
     host.systemctl()  # daemon-reload without it
     host.systemctl()  # reset-failed
     host.absent()
     result = host.run()
     assert host.commands() == [["runc", "state"], ["systemctl", "daemon-reload"], ["runc", "checkpoint"],
-                               ["systemctl", "daemon-reload"], ["systemctl", "reset-failed"], ["runc", "state"]]
+                               ["systemctl", "show"], ["systemctl", "show"], ["systemctl", "daemon-reload"],
+                               ["systemctl", "reset-failed"], ["runc", "state"]]
     assert host.drop_ins_seen[0] == drop_in_text() and "Restart=no\n" in host.drop_ins_seen[0]
-    assert host.drop_ins_seen[1:] == ["", ""] and not host.drop_in.parent.exists()
+    assert host.drop_ins_seen[1:3] == [drop_in_text()] * 2  # held while systemd had not seen the exit
+    assert host.drop_ins_seen[3:] == ["", ""] and not host.drop_in.parent.exists()
     assert result["unit"] == UNIT and result["actions"] == ["prepare", "checkpoint", "delete"]
 
 
