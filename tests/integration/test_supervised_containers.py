@@ -137,6 +137,9 @@ def test_on_failure_restarts_only_a_failure_and_reports_the_exit_code(sup: Lab) 
 
     wait_for(lambda: sup.show("sup-exit0")["ActiveState"] == "inactive", 10, "sup-exit0 to end")
     wait_for(lambda: sup.show("sup-exit3")["ActiveState"] == "failed", 20, "sup-exit3 to reach its start limit")
+    for container_id in ("sup-exit0", "sup-exit3", "sup-none"):  # recorded in tests/unit/fixtures/systemd-252
+        print("systemctl show %s:\n%s" % (container_id, sup.sh("systemctl", "show", "--timestamp=utc",
+                                                                "--property=" + PROPERTIES, _unit(container_id))))
     stopped0 = sup.play(dict(clean, state="stopped"), info=True)
     stopped3 = sup.play(dict(failing, state="stopped"))["Container"]
 
