@@ -203,12 +203,13 @@ options:
         default: 1
         version_added: 0.2.0
       restart_limit:
-        description: As O(ocitools.runc.runc_container#module:restart_limit).
+        description: As O(ocitools.runc.runc_container#module:restart_limit), within O(containers[].restart_window) seconds.
         type: int
         default: 5
         version_added: 0.2.0
       restart_window:
-        description: As O(ocitools.runc.runc_container#module:restart_window).
+        description:
+          - As O(ocitools.runc.runc_container#module:restart_window).
         type: int
         default: 60
         version_added: 0.2.0

@@ -56,7 +56,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.record im
 from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import (
     SystemdPlaces,
     Supervision,
-    UnitParams,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._image.annotations import image_digest
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
@@ -77,6 +76,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._systemd.exit_status
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import unit_name
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.planner import Declared, Observed, Step, plan_supervised
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import Systemctl, SystemdError, UnitStatus
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import ServicePolicy
 
 NO_SUPERVISOR = "none"
 SYSTEMD = "systemd"
@@ -124,7 +124,7 @@ class ContainerParams:
     preserve_fds: int = 0
     supervisor: str = NO_SUPERVISOR
     enabled: bool = False
-    unit: UnitParams = UnitParams()
+    policy: ServicePolicy = ServicePolicy()  # how systemd stops and restarts a supervised container
 
     @classmethod
     def from_options(cls, options: t.Mapping[str, t.Any]) -> "ContainerParams":
@@ -162,7 +162,7 @@ class ContainerParams:
         if supervisor == SYSTEMD:
             _check_supervised(state, options)
         return cls(
-            supervisor=supervisor, unit=_unit_params(stop_signal, options),
+            supervisor=supervisor, policy=_policy(stop_signal, options),
             enabled=options["enabled"] if options.get("enabled") is not None else state in (RUNNING, PAUSED),
             id=container_id, state=state, bundle=os.path.realpath(bundle) if bundle else None,
             root=state_root(options.get("root")), restart=bool(options.get("restart")),
@@ -190,11 +190,11 @@ def _check_supervised(state: str, options: t.Mapping[str, t.Any]) -> None:
             raise ContainerTaskError("%s: must be between 0 and %d, got %s" % (name, MAX_SECONDS["stop_timeout"], value))
 
 
-def _unit_params(stop_signal: str, options: t.Mapping[str, t.Any]) -> UnitParams:
-    defaults = UnitParams()
-    return UnitParams(
-        stop_signal=stop_signal, stop_timeout=options.get("stop_timeout", defaults.stop_timeout),
-        restart_policy=options.get("restart_policy") or defaults.restart_policy,
+def _policy(stop_signal: str, options: t.Mapping[str, t.Any]) -> ServicePolicy:
+    defaults = ServicePolicy()
+    return ServicePolicy(
+        kill_signal=stop_signal, stop_timeout=options.get("stop_timeout", defaults.stop_timeout),
+        restart=options.get("restart_policy") or defaults.restart,
         restart_delay=_given(options.get("restart_delay"), defaults.restart_delay),
         restart_limit=_given(options.get("restart_limit"), defaults.restart_limit),
         restart_window=_given(options.get("restart_window"), defaults.restart_window),

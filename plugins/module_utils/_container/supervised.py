@@ -78,7 +78,7 @@ class SupervisedManager(ContainerManager):
         run = RunOptions(bundle=params.bundle or "", pid_file=params.pid_file, no_pivot=params.no_pivot,
                          no_new_keyring=params.no_new_keyring, detach=False)
         try:
-            return render(unit_spec(self.runc, params.root, params.id, run, params.unit))
+            return render(unit_spec(self.runc, params.root, params.id, run, params.policy))
         except UnitValueError as exc:
             raise ContainerTaskError("bundle, pid_file or root: %s; give a path without control characters" % exc)
 
