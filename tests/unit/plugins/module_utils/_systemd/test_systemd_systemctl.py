@@ -36,6 +36,26 @@ def test_show_of_a_restarted_unit() -> None:
     assert status.exit_code is None  # it runs
 
 
+def test_show_of_a_clean_exit() -> None:
+    status = parse_show(recorded("show-exited-0.txt"))
+    assert (status.active_state, status.sub_state, status.result) == ("inactive", "dead", "success")
+    assert (status.exit_code, status.restarts, status.main_pid) == (0, 0, 0)
+    assert (status.started_at, status.finished_at) == ("2026-11-29T17:03:29+00:00", "2026-11-29T17:03:31+00:00")
+    assert not status.up and not status.failed and status.enabled
+
+
+def test_show_of_a_unit_at_its_start_limit() -> None:
+    status = parse_show(recorded("show-start-limit.txt"))
+    assert status.failed and not status.up
+    assert (status.exit_code, status.restarts, status.result) == (3, 2, "exit-code")
+
+
+def test_show_of_an_unknown_unit() -> None:
+    status = parse_show(recorded("show-not-found.txt"))
+    assert status == UnitStatus(load_state="not-found", active_state="inactive", sub_state="dead", result="success")
+    assert not status.up and not status.enabled and status.exit_code is None
+
+
 @pytest.mark.parametrize("code,status,exit_code", [(1, 3, 3), (1, 0, 0), (2, 9, 137), (3, 6, 134), (0, 0, None)])
 def test_exit_code_from_how_runc_ended(code: int, status: int, exit_code: int) -> None:
     assert UnitStatus("loaded", "inactive", exec_main_code=code, exec_main_status=status).exit_code == exit_code
