@@ -120,6 +120,8 @@ options:
         this time fails the task with the tail of O(log_path), and is deleted. At most 600.
       - V(0), the default, adds no wait. The task still fails when C(runc start) fails, or when runc
         reports the container stopped right after it started (then also with the tail of O(log_path)).
+      - With O(supervisor=systemd), a container that stops within this time fails the task, pointing at the
+        journal. systemd restarts it or not as O(restart_policy) says.
     type: float
     default: 0
   log_path:

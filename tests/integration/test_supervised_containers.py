@@ -155,7 +155,7 @@ def test_on_failure_restarts_only_a_failure_and_reports_the_exit_code(sup: Lab) 
 
 def test_enabled_container_is_back_after_a_reboot(sup: Lab) -> None:
     container = _supervised("sup-boot", sup.bundle("sup-boot", SERVICE), enabled=True)
-    sup.play(container)
+    before = sup.play(container)["Container"]["container"]
 
     rebooted = sup.lab.converge({"runc_machine_state": "rebooted"}, limit=MACHINE)
     assert rebooted.rc == 0, rebooted.stdout[-3000:]
@@ -165,6 +165,8 @@ def test_enabled_container_is_back_after_a_reboot(sup: Lab) -> None:
     after = sup.play(container)["Container"]
 
     assert not after["changed"], after
+    assert after["container"]["created"] != before["created"]  # a new container, made by systemd at boot
+    assert after["restarts"] == 0 and after["unit"]["enabled"]
 
 
 def test_hand_systemctl_stop_is_undone_by_the_next_play(sup: Lab) -> None:

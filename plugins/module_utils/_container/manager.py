@@ -348,8 +348,8 @@ class ContainerManager:
             Step.ENABLE: lambda: systemd.enable(unit),
             Step.DISABLE: lambda: systemd.disable(unit),
             Step.RESET_FAILED: lambda: systemd.reset_failed(unit),
-            Step.START: lambda: self._unit_started(systemd.start),
-            Step.RESTART: lambda: self._unit_started(systemd.restart),
+            Step.START: lambda: self._unit_started(Step.START, systemd.start),
+            Step.RESTART: lambda: self._unit_started(Step.RESTART, systemd.restart),
             Step.STOP: lambda: systemd.stop(unit, self.params.stop_timeout + KILL_WAIT_SECONDS + self.runc.timeout),
             Step.PAUSE: lambda: self.runc.pause(self.params.id),
             Step.RESUME: lambda: self.runc.resume(self.params.id),
@@ -365,7 +365,7 @@ class ContainerManager:
                                          actions=self.done, **exc.as_dict())
             self.done.append(action)
 
-    def _unit_started(self, call: t.Callable[[str], None]) -> None:
+    def _unit_started(self, action: str, call: t.Callable[[str], None]) -> None:
         """systemctl start (or restart), then wait until runc runs the container or the unit gave up."""
         call(self.supervision.unit)
         self._unrecorded = True
@@ -375,8 +375,12 @@ class ContainerManager:
             return state is not None and state.status == RUNNING
 
         _poll_until(lambda: running() or not self.supervision.status().up, self.runc.timeout)
-        if self.params.wait_started:
-            _poll_until(lambda: not running(), self.params.wait_started)
+        if self.params.wait_started and _poll_until(lambda: not running(), self.params.wait_started):
+            unit = self.supervision.unit
+            raise ContainerTaskError(
+                "container %s stopped within wait_started (%s s) after systemctl started it; systemd restarts it as "
+                "restart_policy says; its output and runc's are in journalctl -u %s"
+                % (self.params.id, self.params.wait_started, unit), actions=self.done + [action])
 
     def _remove_unit(self) -> None:
         self.supervision.remove_unit()

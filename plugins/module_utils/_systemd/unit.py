@@ -91,7 +91,8 @@ def _sections(spec: UnitSpec) -> t.List[t.Tuple[str, t.List[t.Tuple[str, str]]]]
     return [
         ("Unit", [
             ("Description", "runc container %s (ocitools.runc)" % spec.container_id),
-            ("StartLimitIntervalSec", _seconds(policy.restart_window)),
+            # an interval of 0 turns systemd's start-rate limit off: restart_limit 0 means no limit
+            ("StartLimitIntervalSec", _seconds(policy.restart_window if policy.restart_limit else 0)),
             ("StartLimitBurst", str(policy.restart_limit)),
         ]),
         ("Service", service),

@@ -110,3 +110,7 @@ def test_an_unknown_restart_policy_is_refused() -> None:
 
 def test_no_success_exit_status_line_without_one() -> None:
     assert "SuccessExitStatus" not in render(UnitSpec("web", ["/r", "run", "web"], ["/r", "delete", "web"]))
+
+
+def test_restart_limit_0_turns_the_start_rate_limit_off() -> None:
+    assert "StartLimitIntervalSec=0\nStartLimitBurst=0\n" in render(_web(restart_limit=0))
