@@ -73,8 +73,12 @@ class Lab:
         return state["pid"] if state and state["status"] == "running" else None
 
     def show(self, container_id: str) -> t.Dict[str, str]:
-        out = self.sh("systemctl", "show", "--timestamp=utc", "--property=" + PROPERTIES, _unit(container_id))
-        return dict(line.split("=", 1) for line in out.splitlines())
+        return dict(line.split("=", 1) for line in _show_text(self, container_id).splitlines())
+
+
+def _show_text(sup: Lab, container_id: str) -> str:
+    """``systemctl show`` of the container's unit, as the module asks for it (recorded in tests/unit/fixtures/systemd-252)."""
+    return sup.sh("systemctl", "show", "--timestamp=utc", "--property=" + PROPERTIES, _unit(container_id))
 
 
 @pytest.fixture
@@ -112,8 +116,7 @@ def test_always_comes_back_after_kill_9_and_runc_kill(sup: Lab) -> None:
     killed = time.monotonic()
     wait_for(lambda: sup.pid("sup-always") not in (None, old_pid), 1 + 2, "a new container pid after kill -9")
     print("kill -9 -> running again in %.2fs" % (time.monotonic() - killed))
-    print("systemctl show after the restart:\n%s" % sup.sh("systemctl", "show", "--timestamp=utc",
-                                                          "--property=" + PROPERTIES, _unit("sup-always")))
+    print("systemctl show after the restart:\n%s" % _show_text(sup, "sup-always"))
     after = sup.play(container, info=True)
 
     assert not after["Container"]["changed"], after["Container"]
@@ -138,8 +141,7 @@ def test_on_failure_restarts_only_a_failure_and_reports_the_exit_code(sup: Lab) 
     wait_for(lambda: sup.show("sup-exit0")["ActiveState"] == "inactive", 10, "sup-exit0 to end")
     wait_for(lambda: sup.show("sup-exit3")["ActiveState"] == "failed", 20, "sup-exit3 to reach its start limit")
     for container_id in ("sup-exit0", "sup-exit3", "sup-none"):  # recorded in tests/unit/fixtures/systemd-252
-        print("systemctl show %s:\n%s" % (container_id, sup.sh("systemctl", "show", "--timestamp=utc",
-                                                                "--property=" + PROPERTIES, _unit(container_id))))
+        print("systemctl show %s:\n%s" % (container_id, _show_text(sup, container_id)))
     stopped0 = sup.play(dict(clean, state="stopped"), info=True)
     stopped3 = sup.play(dict(failing, state="stopped"))["Container"]
 

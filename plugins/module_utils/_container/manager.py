@@ -325,7 +325,7 @@ class ContainerManager:
         status = self._unit_status()
         current = self._find() if status.up else None  # a container beside a unit that is down is not its
         observed = Observed(container=current.status if current else ABSENT, unit_file=True,
-                                       up=status.up, failed=status.failed, enabled=status.enabled)
+                            up=status.up, failed=status.failed, enabled=status.enabled)
         actions = plan_supervised(observed, Declared(ABSENT, enabled=False))
         self._act_supervised(actions, None)
         return actions

@@ -55,7 +55,7 @@ class SupervisedManager(ContainerManager):
             unit_current=text is not None and before == text, up=status.up, failed=status.failed,
             enabled=status.enabled)
         declared = Declared(self.params.state, self.params.enabled, drift.kind, self.params.restart,
-                                       self.params.recreate)
+                            self.params.recreate)
         actions = plan_supervised(observed, declared)
         if any(action in _STARTS for action in actions):
             self._check_startable(spec or {})
