@@ -128,7 +128,7 @@ SHOW_RESTARTED = (Path(__file__).resolve().parents[3] / "fixtures" / "systemd-25
 
 
 def test_a_supervised_container_has_its_exit_status_from_systemd(runc: Runc, runner: t.Any, recorded: Recorded,
-                                                                  tmp_path: Path) -> None:
+                                                                 tmp_path: Path) -> None:
     units = tmp_path / "units"
     units.mkdir()
     (units / "ocitools-runc-fx-running.service").write_text("[Service]\n")
@@ -152,7 +152,7 @@ def test_a_supervised_container_has_its_exit_status_from_systemd(runc: Runc, run
 
 
 def test_a_failing_systemctl_is_reported_not_raised(runc: Runc, runner: t.Any, recorded: Recorded,
-                                                     tmp_path: Path) -> None:
+                                                    tmp_path: Path) -> None:
     (tmp_path / "ocitools-runc-fx-running.service").write_text("[Service]\n")
     runner.respond_to("list", stdout=recorded("list-three.json"))
     runner.respond_to("show", stderr="Failed to connect to bus: No such file or directory", rc=1)

@@ -299,7 +299,7 @@ def test_a_container_that_does_not_stay_up_fails_the_task(host: SimulatedHost, p
 
 
 def test_a_container_that_stops_within_wait_started_fails_the_task(host: SimulatedHost, places: SystemdPlaces,
-                                                                    bundle: Path, tmp_path: Path) -> None:
+                                                                   bundle: Path, tmp_path: Path) -> None:
     original = host._systemctl_start
 
     def start_then_end(words: t.List[str]) -> str:
