@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """runc_container with supervisor=systemd on a machine of the lab (systemd as pid 1, reached over SSH):
 restarts by systemd after kill -9 and runc kill, exit codes, back after a reboot, a hand systemctl stop,
-switching supervisor both ways with one owner, and check mode making no mutating systemctl or runc call."""
+switching supervisor both ways with one owner, check mode making no mutating systemctl or runc call, and checkpoint and restore through the unit."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "setup"))
 import rootfs as rootfs_setup  # noqa: E402  (tests/setup is not a package)
 
 PLAYBOOK = Path(__file__).resolve().parent / "playbooks" / "supervised_container.yml"
+CHECKPOINT_PLAYBOOK = Path(__file__).resolve().parent / "playbooks" / "supervised_checkpoint.yml"
+COUNTER = "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done"
+IMAGES = "/var/lib/ocitools-sup-tests/sup-ckpt-images"  # inside the machine
 MACHINE = "ocitools-lab1"  # bookworm: systemd 252, runc 1.1.5
 BUNDLES = "var/lib/ocitools-sup-tests"  # inside the machine
 RECORDER = "/var/tmp/ocitools-recorder"  # systemctl and runc wrappers that log their argv, inside the machine
@@ -73,33 +76,36 @@ class Lab:
         state = self.state(container_id)
         return state["pid"] if state and state["status"] == "running" else None
 
-    def remove_declared(self) -> None:
-        """Make every container a test declared absent, which must leave no unit, record or container."""
-        for container_id in sorted(self.ids):
-            self.play({"id": container_id, "state": "absent", "supervisor": "systemd"})
-            assert self.show(container_id)["LoadState"] == "not-found"
-            assert self.state(container_id) is None
-            for path in ("/etc/systemd/system/" + _unit(container_id),
-                         "/var/lib/ocitools-runc/supervised/%s@ocitools.json" % container_id):
-                assert self.lab.machine_exec(self.machine, ["test", "-e", path]).returncode == 1, path
-
     def show(self, container_id: str) -> t.Dict[str, str]:
-        out = self.sh("systemctl", "show", "--timestamp=utc", "--property=" + PROPERTIES, _unit(container_id))
-        return dict(line.split("=", 1) for line in out.splitlines())
+        return dict(line.split("=", 1) for line in _show_text(self, container_id).splitlines())
+
+
+def _show_text(sup: Lab, container_id: str) -> str:
+    """``systemctl show`` of the container's unit, as the module asks for it (recorded in tests/unit/fixtures/systemd-252)."""
+    return sup.sh("systemctl", "show", "--timestamp=utc", "--property=" + PROPERTIES, _unit(container_id))
 
 
 @pytest.fixture
-def sup(machine_lab: MachineLab, ansible: t.Any) -> t.Iterator[Lab]:
-    """The lab; afterwards every container a test declared is made absent, which must leave no unit, record or container."""
-    lab = Lab(machine_lab, ansible)
+def sup(machine_lab: MachineLab, ansible: t.Any, request: pytest.FixtureRequest) -> t.Iterator[Lab]:
+    """A lab machine (lab1 unless parametrized); afterwards every container a test declared is made absent, which
+    must leave no unit, record or container."""
+    lab = Lab(machine_lab, ansible, getattr(request, "param", MACHINE))
     yield lab
-    lab.remove_declared()
+    for container_id in sorted(lab.ids):
+        lab.play({"id": container_id, "state": "absent", "supervisor": "systemd"})
+        assert lab.show(container_id)["LoadState"] == "not-found"
+        assert lab.state(container_id) is None
+        assert lab.lab.machine_exec(lab.machine, ["test", "-e", "/etc/systemd/system/" + _unit(container_id)]).returncode == 1
+        assert lab.lab.machine_exec(lab.machine, ["test", "-e", "/var/lib/ocitools-runc/supervised/%s@ocitools.json"
+                                                  % container_id]).returncode == 1
 
 
 def _supervised(container_id: str, bundle: str, **options: t.Any) -> t.Dict[str, t.Any]:
     return dict({"id": container_id, "bundle": bundle, "supervisor": "systemd"}, **options)
 
 
+# bookworm (systemd 252, runc 1.1.5) and trixie (systemd 257, runc 1.1.15)
+@pytest.mark.parametrize("sup", ["ocitools-lab1", "ocitools-lab2"], indirect=True)
 def test_always_comes_back_after_kill_9_and_runc_kill(sup: Lab) -> None:
     container = _supervised("sup-always", sup.bundle("sup-always", SERVICE), restart_policy="always", restart_delay=1)
 
@@ -116,9 +122,8 @@ def test_always_comes_back_after_kill_9_and_runc_kill(sup: Lab) -> None:
     sup.sh("kill", "-9", str(old_pid))
     killed = time.monotonic()
     wait_for(lambda: sup.pid("sup-always") not in (None, old_pid), 1 + 2, "a new container pid after kill -9")
-    print("kill -9 -> running again in %.2fs" % (time.monotonic() - killed))
-    print("systemctl show after the restart:\n%s" % sup.sh("systemctl", "show", "--timestamp=utc",
-                                                          "--property=" + PROPERTIES, _unit("sup-always")))
+    print("%s: kill -9 -> running again in %.2fs" % (sup.machine, time.monotonic() - killed))
+    print("systemctl show after the restart:\n%s" % _show_text(sup, "sup-always"))
     after = sup.play(container, info=True)
 
     assert not after["Container"]["changed"], after["Container"]
@@ -142,6 +147,8 @@ def test_on_failure_restarts_only_a_failure_and_reports_the_exit_code(sup: Lab) 
 
     wait_for(lambda: sup.show("sup-exit0")["ActiveState"] == "inactive", 10, "sup-exit0 to end")
     wait_for(lambda: sup.show("sup-exit3")["ActiveState"] == "failed", 20, "sup-exit3 to reach its start limit")
+    for container_id in ("sup-exit0", "sup-exit3", "sup-none"):  # recorded in tests/unit/fixtures/systemd-252
+        print("systemctl show %s:\n%s" % (container_id, _show_text(sup, container_id)))
     stopped0 = sup.play(dict(clean, state="stopped"), info=True)
     stopped3 = sup.play(dict(failing, state="stopped"))["Container"]
 
@@ -157,9 +164,9 @@ def test_on_failure_restarts_only_a_failure_and_reports_the_exit_code(sup: Lab) 
 
 def test_enabled_container_is_back_after_a_reboot(sup: Lab) -> None:
     container = _supervised("sup-boot", sup.bundle("sup-boot", SERVICE), enabled=True)
-    sup.play(container)
+    before = sup.play(container)["Container"]["container"]
 
-    rebooted = sup.lab.converge({"runc_machine_state": "rebooted"}, limit=MACHINE)
+    rebooted = sup.lab.converge({"runc_machine_state": "rebooted"}, limit=sup.machine)
     assert rebooted.rc == 0, rebooted.stdout[-3000:]
     started = time.monotonic()
     wait_for(lambda: sup.pid("sup-boot") is not None, 60, "sup-boot to run after the reboot")
@@ -167,6 +174,8 @@ def test_enabled_container_is_back_after_a_reboot(sup: Lab) -> None:
     after = sup.play(container)["Container"]
 
     assert not after["changed"], after
+    assert after["container"]["created"] != before["created"]  # a new container, made by systemd at boot
+    assert after["restarts"] == 0 and after["unit"]["enabled"]
 
 
 def test_hand_systemctl_stop_is_undone_by_the_next_play(sup: Lab) -> None:
@@ -209,7 +218,7 @@ def _recorder(sup: Lab) -> str:
     """A directory in the machine with runc and systemctl wrappers that log every call; its PATH."""
     for name, real in (("systemctl", "/usr/bin/systemctl"), ("runc", "/usr/sbin/runc")):
         script = '#!/bin/sh\necho "%s $*" >> %s/calls.log\nexec %s "$@"\n' % (name, RECORDER, real)
-        target = sup.lab.rootfs(MACHINE) / RECORDER.lstrip("/") / "bin" / name
+        target = sup.lab.rootfs(sup.machine) / RECORDER.lstrip("/") / "bin" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(script)
         target.chmod(0o755)
@@ -225,7 +234,7 @@ def _subcommand(call: str) -> str:
 
 
 def _calls(sup: Lab) -> t.List[str]:
-    log = sup.lab.rootfs(MACHINE) / RECORDER.lstrip("/") / "calls.log"
+    log = sup.lab.rootfs(sup.machine) / RECORDER.lstrip("/") / "calls.log"
     return log.read_text().splitlines() if log.exists() else []
 
 
@@ -250,3 +259,55 @@ def test_check_mode_makes_no_mutating_call(sup: Lab) -> None:
     assert calls and calls == read_only, calls
     print("check mode: %d calls, all read-only: %s" % (len(calls), sorted({_subcommand(call) for call in calls})))
     assert any("systemctl daemon-reload" in call for call in made) and any("systemctl start" in call for call in made)
+
+
+def _ticks(lab: Lab, container_id: str) -> t.List[int]:
+    """The numbers the counter printed, in the journal's order (every run of the unit)."""
+    out = lab.sh("journalctl", "--unit", _unit(container_id), "--output", "cat", "--no-pager")
+    return [int(line.split()[1]) for line in out.splitlines() if line.startswith("tick ")]
+
+
+def _checkpoint(lab: Lab, ansible: t.Any, **options: t.Any) -> t.Dict[str, t.Any]:
+    run = ansible.playbook(CHECKPOINT_PLAYBOOK, {"sup_host": lab.machine, "sup_checkpoint": dict(options)},
+                           inventory=lab.lab.inventory, extra_env=lab.lab.env())
+    results = {task.task: task.result for task in run.tasks if task.host == lab.machine}
+    assert run.rc == 0, "%s\n%s" % (json.dumps(results, indent=1)[-4000:], run.stdout[-3000:])
+    return results["Checkpoint"]
+
+
+@pytest.mark.parametrize("sup", ["ocitools-lab2"], indirect=True)  # Debian 13's CRIU works nested
+def test_checkpoint_and_restore_go_through_the_unit(sup: Lab, ansible: t.Any) -> None:
+    container = _supervised("sup-ckpt", sup.bundle("sup-ckpt", COUNTER), restart_policy="always", restart_delay=1)
+    sup.play(container)
+    wait_for(lambda: len(_ticks(sup, "sup-ckpt")) >= 5, 20, "the counter's first ticks in the journal")
+    restarts = sup.show("sup-ckpt")["NRestarts"]
+
+    dumped = _checkpoint(sup, ansible, id="sup-ckpt", image_path=IMAGES)
+    last = max(_ticks(sup, "sup-ckpt"))
+    time.sleep(1 + 2)  # restart_delay + 2 s: systemd would have started a new container by now
+
+    assert dumped["changed"] and dumped["unit"] == _unit("sup-ckpt") and dumped["checkpoint"]["complete"], dumped
+    assert sup.state("sup-ckpt") is None, "systemd restarted the container after the dump"
+    show = sup.show("sup-ckpt")
+    assert (show["ActiveState"], show["NRestarts"]) == ("inactive", restarts), show
+    assert sup.lab.machine_exec(MACHINE, ["test", "-e", "/run/systemd/system/%s.d" % _unit("sup-ckpt")]).returncode == 1
+
+    restored = _checkpoint(sup, ansible, id="sup-ckpt", state="restored", image_path=IMAGES,
+                           bundle=container["bundle"])
+
+    assert restored["changed"] and restored["actions"] == ["restore"] and restored["unit"] == _unit("sup-ckpt")
+    pid = restored["container"]["pid"]
+    show = sup.show("sup-ckpt")
+    assert show["ActiveState"] == "active"
+    assert sup.sh("ps", "-o", "ppid=", "-p", str(pid)).strip() == show["MainPID"]  # the unit's runc runs it
+    wait_for(lambda: max(_ticks(sup, "sup-ckpt")) > last + 3, 20, "ticks after the restore in the journal")
+    ticks = _ticks(sup, "sup-ckpt")
+    after = ticks[ticks.index(last) + 1:]
+    assert after[:3] == [last + 1, last + 2, last + 3], "the restored counter did not go on from %d: %s" % (last, after[:5])
+    print("dumped at tick %d; the restored container went on with %s, in the journal" % (last, after[:3]))
+    assert not sup.play(container)["Container"]["changed"]  # the drop-in is gone, the unit is as declared
+
+    before_kill = int(sup.show("sup-ckpt")["NRestarts"])
+    sup.sh("kill", "-9", str(pid))
+    wait_for(lambda: sup.pid("sup-ckpt") not in (None, pid), 1 + 2, "systemd to restart the restored container")
+    assert int(sup.show("sup-ckpt")["NRestarts"]) == before_kill + 1

@@ -56,7 +56,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.record im
 from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import (
     SystemdPlaces,
     Supervision,
-    UnitParams,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._image.annotations import image_digest
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
@@ -77,6 +76,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._systemd.exit_status
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import unit_name
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.planner import Declared, Observed, Step, plan_supervised
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import Systemctl, SystemdError, UnitStatus
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import ServicePolicy
 
 NO_SUPERVISOR = "none"
 SYSTEMD = "systemd"
@@ -124,7 +124,7 @@ class ContainerParams:
     preserve_fds: int = 0
     supervisor: str = NO_SUPERVISOR
     enabled: bool = False
-    unit: UnitParams = UnitParams()
+    policy: ServicePolicy = ServicePolicy()  # how systemd stops and restarts a supervised container
 
     @classmethod
     def from_options(cls, options: t.Mapping[str, t.Any]) -> "ContainerParams":
@@ -162,7 +162,7 @@ class ContainerParams:
         if supervisor == SYSTEMD:
             _check_supervised(state, options)
         return cls(
-            supervisor=supervisor, unit=_unit_params(stop_signal, options),
+            supervisor=supervisor, policy=_policy(stop_signal, options),
             enabled=options["enabled"] if options.get("enabled") is not None else state in (RUNNING, PAUSED),
             id=container_id, state=state, bundle=os.path.realpath(bundle) if bundle else None,
             root=state_root(options.get("root")), restart=bool(options.get("restart")),
@@ -190,11 +190,11 @@ def _check_supervised(state: str, options: t.Mapping[str, t.Any]) -> None:
             raise ContainerTaskError("%s: must be between 0 and %d, got %s" % (name, MAX_SECONDS["stop_timeout"], value))
 
 
-def _unit_params(stop_signal: str, options: t.Mapping[str, t.Any]) -> UnitParams:
-    defaults = UnitParams()
-    return UnitParams(
-        stop_signal=stop_signal, stop_timeout=options.get("stop_timeout", defaults.stop_timeout),
-        restart_policy=options.get("restart_policy") or defaults.restart_policy,
+def _policy(stop_signal: str, options: t.Mapping[str, t.Any]) -> ServicePolicy:
+    defaults = ServicePolicy()
+    return ServicePolicy(
+        kill_signal=stop_signal, stop_timeout=options.get("stop_timeout", defaults.stop_timeout),
+        restart=options.get("restart_policy") or defaults.restart,
         restart_delay=_given(options.get("restart_delay"), defaults.restart_delay),
         restart_limit=_given(options.get("restart_limit"), defaults.restart_limit),
         restart_window=_given(options.get("restart_window"), defaults.restart_window),
@@ -325,7 +325,7 @@ class ContainerManager:
         status = self._unit_status()
         current = self._find() if status.up else None  # a container beside a unit that is down is not its
         observed = Observed(container=current.status if current else ABSENT, unit_file=True,
-                                       up=status.up, failed=status.failed, enabled=status.enabled)
+                            up=status.up, failed=status.failed, enabled=status.enabled)
         actions = plan_supervised(observed, Declared(ABSENT, enabled=False))
         self._act_supervised(actions, None)
         return actions
@@ -348,8 +348,8 @@ class ContainerManager:
             Step.ENABLE: lambda: systemd.enable(unit),
             Step.DISABLE: lambda: systemd.disable(unit),
             Step.RESET_FAILED: lambda: systemd.reset_failed(unit),
-            Step.START: lambda: self._unit_started(systemd.start),
-            Step.RESTART: lambda: self._unit_started(systemd.restart),
+            Step.START: lambda: self._unit_started(Step.START, systemd.start),
+            Step.RESTART: lambda: self._unit_started(Step.RESTART, systemd.restart),
             Step.STOP: lambda: systemd.stop(unit, self.params.stop_timeout + KILL_WAIT_SECONDS + self.runc.timeout),
             Step.PAUSE: lambda: self.runc.pause(self.params.id),
             Step.RESUME: lambda: self.runc.resume(self.params.id),
@@ -365,7 +365,7 @@ class ContainerManager:
                                          actions=self.done, **exc.as_dict())
             self.done.append(action)
 
-    def _unit_started(self, call: t.Callable[[str], None]) -> None:
+    def _unit_started(self, action: str, call: t.Callable[[str], None]) -> None:
         """systemctl start (or restart), then wait until runc runs the container or the unit gave up."""
         call(self.supervision.unit)
         self._unrecorded = True
@@ -375,8 +375,12 @@ class ContainerManager:
             return state is not None and state.status == RUNNING
 
         _poll_until(lambda: running() or not self.supervision.status().up, self.runc.timeout)
-        if self.params.wait_started:
-            _poll_until(lambda: not running(), self.params.wait_started)
+        if self.params.wait_started and _poll_until(lambda: not running(), self.params.wait_started):
+            unit = self.supervision.unit
+            raise ContainerTaskError(
+                "container %s stopped within wait_started (%s s) after systemctl started it; systemd restarts it as "
+                "restart_policy says; its output and runc's are in journalctl -u %s"
+                % (self.params.id, self.params.wait_started, unit), actions=self.done + [action])
 
     def _remove_unit(self) -> None:
         self.supervision.remove_unit()

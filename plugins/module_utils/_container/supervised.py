@@ -55,7 +55,7 @@ class SupervisedManager(ContainerManager):
             unit_current=text is not None and before == text, up=status.up, failed=status.failed,
             enabled=status.enabled)
         declared = Declared(self.params.state, self.params.enabled, drift.kind, self.params.restart,
-                                       self.params.recreate)
+                            self.params.recreate)
         actions = plan_supervised(observed, declared)
         if any(action in _STARTS for action in actions):
             self._check_startable(spec or {})
@@ -78,7 +78,7 @@ class SupervisedManager(ContainerManager):
         run = RunOptions(bundle=params.bundle or "", pid_file=params.pid_file, no_pivot=params.no_pivot,
                          no_new_keyring=params.no_new_keyring, detach=False)
         try:
-            return render(unit_spec(self.runc, params.root, params.id, run, params.unit))
+            return render(unit_spec(self.runc, params.root, params.id, run, params.policy))
         except UnitValueError as exc:
             raise ContainerTaskError("bundle, pid_file or root: %s; give a path without control characters" % exc)
 

@@ -28,7 +28,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names impor
     unit_name,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import Systemctl, UnitStatus
-from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import UnitSpec, render
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import ServicePolicy, UnitSpec
 
 UNIT_MODE = 0o644
 RECORD_DIR_MODE = 0o700
@@ -43,18 +43,6 @@ class SystemdPlaces:
     runtime_dir: str = SYSTEMD_RUNTIME_DIR
 
 
-@dataclasses.dataclass(frozen=True)
-class UnitParams:
-    """What the unit says beside the runc command lines."""
-
-    stop_signal: str = "SIGTERM"
-    stop_timeout: float = 10
-    restart_policy: str = "always"
-    restart_delay: float = 1
-    restart_limit: int = 5
-    restart_window: int = 60
-
-
 def signal_name(value: str) -> str:
     """``SIGTERM`` for ``SIGTERM`` or ``15`` (systemd's KillSignal takes names)."""
     return signal.Signals(int(value)).name if value.isdigit() else value
@@ -64,21 +52,20 @@ def _signal_number(value: str) -> int:
     return int(value) if value.isdigit() else int(signal.Signals[value])
 
 
-def unit_spec(runc: Runc, root: str, container_id: str, run: RunOptions, params: UnitParams,
+def unit_spec(runc: Runc, root: str, container_id: str, run: RunOptions, policy: ServicePolicy,
               exec_start: t.Optional[t.Sequence[str]] = None) -> UnitSpec:
     """The unit of container ``container_id`` under runc root ``root``.
 
     ``exec_start`` replaces the foreground ``runc run`` (a foreground ``runc restore`` of a checkpoint, say);
-    ``run`` must not be detached.
+    ``run`` is made not detached.
     """
     explicit = Runc(dataclasses.replace(runc.options, root=root), runner=runc.runner)
     start = exec_start or explicit.argv(["run", *dataclasses.replace(run, detach=False).args(), container_id])
     return UnitSpec(
         container_id=container_id, exec_start=list(start),
         exec_stop_post=explicit.argv(["delete", *DeleteOptions(force=True).args(), container_id]),
-        kill_signal=signal_name(params.stop_signal), stop_timeout=params.stop_timeout,
-        restart=params.restart_policy, restart_delay=params.restart_delay, restart_limit=params.restart_limit,
-        restart_window=params.restart_window, success_exit_status=[128 + _signal_number(params.stop_signal)],
+        policy=dataclasses.replace(policy, kill_signal=signal_name(policy.kill_signal)),
+        success_exit_status=[128 + _signal_number(policy.kill_signal)],
     )
 
 

@@ -28,23 +28,30 @@ class UnitValueError(ValueError):
 
 
 @dataclasses.dataclass(frozen=True)
-class UnitSpec:
-    """Everything the unit says, in the units systemd takes (seconds as whole or decimal numbers)."""
+class ServicePolicy:
+    """How systemd stops and restarts the container (seconds as whole or decimal numbers)."""
 
-    container_id: str
-    exec_start: t.Sequence[str]  # runc ... run --bundle B ID (foreground), or a foreground restore
-    exec_stop_post: t.Sequence[str]  # runc ... delete --force ID: cleans up after a crash of runc itself
     kill_signal: str = "SIGTERM"
     stop_timeout: float = 10
-    restart: str = "no"
+    restart: str = "always"
     restart_delay: float = 1
     restart_limit: int = 5
-    restart_window: float = 10
-    success_exit_status: t.Sequence[int] = ()  # runc's exit status when the container dies of kill_signal
+    restart_window: float = 60
 
     def __post_init__(self) -> None:
         if self.restart not in RESTART_POLICIES:
             raise UnitValueError("restart must be one of %s, got %r" % (", ".join(RESTART_POLICIES), self.restart))
+
+
+@dataclasses.dataclass(frozen=True)
+class UnitSpec:
+    """Everything the unit says."""
+
+    container_id: str
+    exec_start: t.Sequence[str]  # runc ... run --bundle B ID (foreground), or a foreground restore
+    exec_stop_post: t.Sequence[str]  # runc ... delete --force ID: cleans up after a crash of runc itself
+    policy: ServicePolicy = ServicePolicy()
+    success_exit_status: t.Sequence[int] = ()  # runc's exit status when the container dies of the kill signal
 
 
 def quote_word(word: str) -> str:
@@ -68,23 +75,25 @@ def _seconds(value: float) -> str:
 
 
 def _sections(spec: UnitSpec) -> t.List[t.Tuple[str, t.List[t.Tuple[str, str]]]]:
+    policy = spec.policy
     service = [
         ("Type", "simple"),
         ("ExecStart", command_line(spec.exec_start)),
         ("ExecStopPost", "-" + command_line(spec.exec_stop_post)),
         ("KillMode", "mixed"),
-        ("KillSignal", spec.kill_signal),
-        ("TimeoutStopSec", _seconds(spec.stop_timeout)),
-        ("Restart", spec.restart),
-        ("RestartSec", _seconds(spec.restart_delay)),
+        ("KillSignal", policy.kill_signal),
+        ("TimeoutStopSec", _seconds(policy.stop_timeout)),
+        ("Restart", policy.restart),
+        ("RestartSec", _seconds(policy.restart_delay)),
     ]
     if spec.success_exit_status:
         service.append(("SuccessExitStatus", " ".join(str(code) for code in sorted(set(spec.success_exit_status)))))
     return [
         ("Unit", [
             ("Description", "runc container %s (ocitools.runc)" % spec.container_id),
-            ("StartLimitIntervalSec", _seconds(spec.restart_window)),
-            ("StartLimitBurst", str(spec.restart_limit)),
+            # an interval of 0 turns systemd's start-rate limit off: restart_limit 0 means no limit
+            ("StartLimitIntervalSec", _seconds(policy.restart_window if policy.restart_limit else 0)),
+            ("StartLimitBurst", str(policy.restart_limit)),
         ]),
         ("Service", service),
         ("Install", [("WantedBy", "multi-user.target")]),

@@ -298,6 +298,21 @@ def test_a_container_that_does_not_stay_up_fails_the_task(host: SimulatedHost, p
         converge(host, places, tmp_path / "root", bundle=str(bundle))
 
 
+def test_a_container_that_stops_within_wait_started_fails_the_task(host: SimulatedHost, places: SystemdPlaces,
+                                                                   bundle: Path, tmp_path: Path) -> None:
+    original = host._systemctl_start
+
+    def start_then_end(words: t.List[str]) -> str:
+        original(words)
+        host.container = "stopped"  # it ends at once; systemd would restart it (auto-restart: still up)
+        return ""
+
+    host._systemctl_start = start_then_end  # type: ignore[method-assign]
+    with pytest.raises(ContainerTaskError, match="stopped within wait_started .* journalctl -u") as caught:
+        converge(host, places, tmp_path / "root", bundle=str(bundle), wait_started=0.2)
+    assert caught.value.details["actions"] == ["write_unit", "enable", "start"]
+
+
 def test_without_systemd_the_task_says_so(host: SimulatedHost, tmp_path: Path, bundle: Path) -> None:
     places = SystemdPlaces(str(tmp_path), str(tmp_path), str(tmp_path / "no-such-dir"))
     with pytest.raises(ContainerTaskError, match="supervisor: systemd is not running on this host"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import UnitParams, unit_spec
+from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import unit_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions, RunOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import unit_name, unit_path
@@ -15,6 +15,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import
     UnitValueError,
     command_line,
     quote_word,
+    ServicePolicy,
     render,
 )
 
@@ -43,9 +44,9 @@ WantedBy=multi-user.target
 
 def _web(**params: object) -> UnitSpec:
     runc = Runc(GlobalOptions(command="/usr/sbin/runc"))
-    unit_params = UnitParams(**dict(dict(stop_signal="SIGINT", stop_timeout=30, restart_policy="on-failure",
-                                         restart_delay=0.5), **params))  # type: ignore[arg-type]
-    return unit_spec(runc, "/run/runc", "web", RunOptions(bundle="/srv/bundles/web"), unit_params)
+    policy = ServicePolicy(**dict(dict(kill_signal="SIGINT", stop_timeout=30, restart="on-failure",
+                                       restart_delay=0.5), **params))  # type: ignore[arg-type]
+    return unit_spec(runc, "/run/runc", "web", RunOptions(bundle="/srv/bundles/web"), policy)
 
 
 def test_names() -> None:
@@ -60,23 +61,23 @@ def test_rendering_is_byte_stable() -> None:
 
 def test_the_run_is_in_the_foreground_with_an_explicit_root() -> None:
     runc = Runc(GlobalOptions(command="/usr/bin/runc", root=None, systemd_cgroup=True))
-    spec = unit_spec(runc, "/run/runc", "db", RunOptions(bundle="/b", detach=True, no_pivot=True), UnitParams())
+    spec = unit_spec(runc, "/run/runc", "db", RunOptions(bundle="/b", detach=True, no_pivot=True), ServicePolicy())
     assert spec.exec_start == ["/usr/bin/runc", "--root", "/run/runc", "--systemd-cgroup", "run", "--bundle", "/b",
                                "--no-pivot", "db"]
     assert "--detach" not in spec.exec_start
-    assert (spec.kill_signal, spec.success_exit_status, spec.restart) == ("SIGTERM", [143], "always")
+    assert (spec.policy.kill_signal, spec.success_exit_status, spec.policy.restart) == ("SIGTERM", [143], "always")
 
 
 def test_an_alternative_exec_start_for_a_restore() -> None:
     runc = Runc(GlobalOptions(command="/usr/sbin/runc"))
     restore = ["/usr/sbin/runc", "--root", "/run/runc", "restore", "--image-path", "/var/lib/ck/web", "--bundle", "/b", "web"]
-    spec = unit_spec(runc, "/run/runc", "web", RunOptions(bundle="/b"), UnitParams(), exec_start=restore)
+    spec = unit_spec(runc, "/run/runc", "web", RunOptions(bundle="/b"), ServicePolicy(), exec_start=restore)
     assert "ExecStart=/usr/sbin/runc --root /run/runc restore --image-path /var/lib/ck/web --bundle /b web\n" in render(spec)
 
 
 def test_a_numeric_stop_signal_is_named() -> None:
-    assert "KillSignal=SIGKILL\n" in render(_web(stop_signal="9"))
-    assert "SuccessExitStatus=137\n" in render(_web(stop_signal="9"))
+    assert "KillSignal=SIGKILL\n" in render(_web(kill_signal="9"))
+    assert "SuccessExitStatus=137\n" in render(_web(kill_signal="9"))
 
 
 @pytest.mark.parametrize("word,quoted", [
@@ -104,8 +105,12 @@ def test_control_characters_are_refused(word: str) -> None:
 
 def test_an_unknown_restart_policy_is_refused() -> None:
     with pytest.raises(UnitValueError, match="restart must be one of no, on-failure, always"):
-        UnitSpec("web", ["runc"], ["runc"], restart="sometimes")
+        ServicePolicy(restart="sometimes")
 
 
 def test_no_success_exit_status_line_without_one() -> None:
     assert "SuccessExitStatus" not in render(UnitSpec("web", ["/r", "run", "web"], ["/r", "delete", "web"]))
+
+
+def test_restart_limit_0_turns_the_start_rate_limit_off() -> None:
+    assert "StartLimitIntervalSec=0\nStartLimitBurst=0\n" in render(_web(restart_limit=0))
