@@ -2,7 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """runc_container with supervisor=systemd on a machine of the lab (systemd as pid 1, reached over SSH):
 restarts by systemd after kill -9 and runc kill, exit codes, back after a reboot, a hand systemctl stop,
-switching supervisor both ways with one owner, check mode making no mutating systemctl or runc call, and checkpoint and restore through the unit."""
+switching supervisor both ways with one owner, check mode making no mutating systemctl or runc call, and
+checkpoint and restore through the unit."""
 
 from __future__ import annotations
 
