@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._logs import manager
-from ansible_collections.ocitools.runc.plugins.module_utils._systemd import names
 from ansible_collections.ocitools.runc.plugins.modules import runc_logs
 
 RunModule = t.Callable[..., t.Dict[str, t.Any]]
@@ -36,7 +35,7 @@ def args(fake_runc: Path, tmp_path: Path) -> t.Callable[..., t.Dict[str, t.Any]]
 def unit_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "units"
     path.mkdir()
-    monkeypatch.setattr(names, "UNIT_DIR", str(path))
+    monkeypatch.setattr(manager, "UNIT_DIR", str(path))
     return path
 
 

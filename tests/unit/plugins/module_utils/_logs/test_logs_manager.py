@@ -19,7 +19,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils._logs.selection impo
 from ansible_collections.ocitools.runc.plugins.module_utils._logs.stream import StreamFailed
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
-from ansible_collections.ocitools.runc.plugins.module_utils._systemd import names
 
 SECRET = "hunter2-very-secret"
 UNIT = "ocitools-runc-api.service"
@@ -72,7 +71,7 @@ class FakeJournal:
 def unit_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "units"
     path.mkdir()
-    monkeypatch.setattr(names, "UNIT_DIR", str(path))
+    monkeypatch.setattr(manager, "UNIT_DIR", str(path))
     return path
 
 
