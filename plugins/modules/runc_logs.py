@@ -15,10 +15,10 @@ description:
     written since O(since), and can wait until a line matching O(wait_for) appears (readiness).
   - The output of a container supervised by systemd (M(ocitools.runc.runc_container) C(supervisor=systemd), whose
     unit C(/etc/systemd/system/ocitools-runc-ID.service) exists) is read from the journal with
-    C(journalctl _SYSTEMD_UNIT=ocitools-runc-ID.service --output json): what the unit's runc relayed from the
-    container (and runc's own messages), without systemd's messages about the unit.
+    C(journalctl _SYSTEMD_UNIT=ocitools-runc-ID.service --output json), that is what the unit's runc relayed from
+    the container (and runc's own messages), without systemd's messages about the unit.
   - The output of any other container is read from the file O(log_path) (runc_container's O(log_path), which runc
-    appends to; this module cannot learn it from the container, so give the same path). Without O(log_path), a
+    appends to; runc keeps no record of it, so give the same path). Without O(log_path), a
     running container's stdout is read when it is a regular file (found through C(/proc/PID/fd/1)); a container
     whose output goes to C(/dev/null), runc_container's default, has no output to read, and the task says so.
   - The container's env values are masked as C(********) in every line returned, in RV(matched) and in failure
@@ -140,8 +140,8 @@ EXAMPLES = r"""
 RETURN = r"""
 lines:
   description:
-    - The last O(lines) lines selected, oldest first, with env values masked.
-    - With O(wait_for), the lines up to and including the matching one (or any that came with it).
+    - The last O(lines) of the lines read that O(grep) selects, oldest first, with env values masked.
+    - With O(wait_for), the lines read until the matching one came (and any read with it).
   returned: success, and beside the message when O(wait_for) timed out
   type: list
   elements: str

@@ -119,8 +119,8 @@ class ContainerLogs:
     def masker(self) -> Masker:
         bundle = self._bundle()
         if bundle is None:
-            raise SourceMissing("bundle: the container %r is gone, so its env values cannot be known to mask them in its "
-                            "output; give bundle (the container's bundle directory)" % self.request.container_id)
+            raise SourceMissing("bundle: the container %r is gone, so its env values cannot be known to mask them in "
+                                "its output; give bundle (the container's bundle directory)" % self.request.container_id)
         process = read_config(bundle).get("process") or {}
         env = process.get("env") if isinstance(process, dict) else None
         return Masker(secret_values(env if isinstance(env, list) else ()))
@@ -149,10 +149,9 @@ class ContainerLogs:
             raise LogsError("since: the container's output is a file (%s), whose lines carry no time (runc writes "
                             "them as the container prints them); use lines, grep or wait_for, or supervise the "
                             "container (its journal has times)" % choice.path)
-        assert choice.path is not None
         if not os.path.exists(choice.path):
             raise SourceMissing("log_path: %s does not exist (yet): the container writes it once runc_container has "
-                            "created it with this log_path" % choice.path)
+                                "created it with this log_path" % choice.path)
         return FileReader(choice.path)
 
     # ---------------------------------------------------------------- the task

@@ -38,7 +38,7 @@ class Facts:
 @dataclasses.dataclass(frozen=True)
 class Choice:
     kind: str  # JOURNAL or FILE
-    path: t.Optional[str] = None  # the file for FILE
+    path: str = ""  # the file for FILE
     warning: t.Optional[str] = None
 
 
@@ -48,9 +48,9 @@ def _file(facts: Facts) -> Choice:
     if facts.stdout_path:
         return Choice(FILE, facts.stdout_path)
     supervised = " nor supervised (no unit %s)" % facts.unit if facts.source == AUTO else ""
-    raise SourceMissing("log_path: not given, and the container's output is no file to read%s: %s; give log_path (the "
-                    "file runc_container's log_path names) or supervise the container (its output then goes to the "
-                    "journal)" % (supervised, facts.stdout_problem))
+    raise SourceMissing("log_path: not given, and the container's output is no file to read%s: %s; give log_path "
+                        "(the file runc_container's log_path names) or supervise the container (its output then goes "
+                        "to the journal)" % (supervised, facts.stdout_problem))
 
 
 def choose(facts: Facts) -> Choice:

@@ -36,12 +36,11 @@ def stream_lines(argv: t.List[str], timeout: float) -> t.Iterator[bytes]:
             raise StreamFailed("cannot execute %s: %s" % (argv[0], exc.strerror), stderr=str(exc))
         killer = threading.Timer(timeout, proc.kill)
         killer.start()
+        stdout = t.cast(t.IO[bytes], proc.stdout)
         try:
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                yield line
+            yield from stdout
         finally:
-            proc.stdout.close()  # type: ignore[union-attr]
+            stdout.close()
             if proc.poll() is None:
                 proc.kill()
             rc = proc.wait()

@@ -95,6 +95,12 @@ def _no_runc() -> Runc:
     raise AssertionError("runc was looked for")
 
 
+def _maker(root: Path, runner: t.Any) -> t.Callable[[], Runc]:
+    def make() -> Runc:
+        return Runc(GlobalOptions(root=str(root)), runner=runner)
+    return make
+
+
 def _logs(params: t.Dict[str, t.Any], make_runc: t.Callable[[], Runc] = _no_runc, check_mode: bool = False,
           stream: t.Any = None, clock: t.Any = None) -> ContainerLogs:
     return ContainerLogs(request_from_params(params), make_runc, check_mode, stream=stream or FakeJournal(),
@@ -151,14 +157,14 @@ def test_empty_file_timeout_says_so(tmp_path: Path, unit_dir: Path, config_bundl
         _logs(_params(log_path=str(log), bundle=str(config_bundle), wait_for="x", timeout=1.0)).run()
 
 
-def test_journal_of_a_supervised_container_that_is_gone(tmp_path: Path, unit_dir: Path, config_bundle: Path,
-                                                       runner: t.Any, recorded: t.Any) -> None:
+def test_journal_of_a_supervised_container_that_is_gone(
+        tmp_path: Path, unit_dir: Path, config_bundle: Path, runner: t.Any, recorded: t.Any) -> None:
     (unit_dir / UNIT).write_text("[Service]\nExecStart=/usr/sbin/runc --root /run/r run --bundle %s api\n" % config_bundle)
     root = tmp_path / "root"
     root.mkdir()
     runner.respond(stderr=recorded("err-state-missing.txt"), rc=1)
     journal = FakeJournal(["one", list(("two %s" % SECRET).encode()), "three"])
-    result = _logs(_params(lines=2), make_runc=lambda: Runc(GlobalOptions(root=str(root)), runner=runner),
+    result = _logs(_params(lines=2), make_runc=_maker(root, runner),
                    stream=journal).run()
     assert result == {"changed": False, "source": "journal", "unit": UNIT, "masked": ["DB_PASSWORD"],
                       "lines": ["two ********", "three"]}
@@ -228,7 +234,7 @@ def test_running_container_stdout_is_found(tmp_path: Path, unit_dir: Path, confi
         proc = subprocess.Popen(["sleep", "30"], stdout=out)
     try:
         runner.respond(stdout=state_json(id="api", pid=proc.pid, bundle=str(config_bundle)))
-        result = _logs(_params(), make_runc=lambda: Runc(GlobalOptions(root=str(root)), runner=runner)).run()
+        result = _logs(_params(), make_runc=_maker(root, runner)).run()
     finally:
         proc.kill()
         proc.wait()
@@ -245,14 +251,14 @@ def test_container_output_to_dev_null_is_explained(tmp_path: Path, unit_dir: Pat
         runner.respond(stdout=state_json(id="api", pid=proc.pid, bundle=str(config_bundle)))
         with pytest.raises(LogsError, match="nor supervised \\(no unit %s\\): its stdout is /dev/null; give log_path"
                                             % UNIT):
-            _logs(_params(), make_runc=lambda: Runc(GlobalOptions(root=str(root)), runner=runner)).run()
+            _logs(_params(), make_runc=_maker(root, runner)).run()
     finally:
         proc.kill()
         proc.wait()
 
 
 def test_missing_state_root_means_no_container_and_no_runc_call(tmp_path: Path, unit_dir: Path, runner: t.Any) -> None:
-    make = lambda: Runc(GlobalOptions(root=str(tmp_path / "no-root")), runner=runner)  # noqa: E731
+    make = _maker(tmp_path / "no-root", runner)
     with pytest.raises(LogsError, match="the container does not exist under root %s" % (tmp_path / "no-root")):
         _logs(_params(), make_runc=make).run()
     assert runner.calls == []
@@ -261,7 +267,7 @@ def test_missing_state_root_means_no_container_and_no_runc_call(tmp_path: Path, 
 def test_gone_container_without_bundle_fails_rather_than_leak(tmp_path: Path, unit_dir: Path, runner: t.Any) -> None:
     log = tmp_path / "api.log"
     log.write_text("x\n")
-    make = lambda: Runc(GlobalOptions(root=str(tmp_path / "no-root")), runner=runner)  # noqa: E731
+    make = _maker(tmp_path / "no-root", runner)
     with pytest.raises(LogsError, match="^bundle: the container 'api' is gone, so its env values cannot be known"):
         _logs(_params(log_path=str(log)), make_runc=make).run()
 
