@@ -32,14 +32,6 @@ def args(fake_runc: Path, tmp_path: Path) -> t.Callable[..., t.Dict[str, t.Any]]
 
 
 @pytest.fixture
-def unit_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "units"
-    path.mkdir()
-    monkeypatch.setattr(manager, "UNIT_DIR", str(path))
-    return path
-
-
-@pytest.fixture
 def secret_bundle(bundle: Path) -> Path:
     config = json.loads((bundle / "config.json").read_text())
     config["process"]["env"].append("API_KEY=" + SECRET)

@@ -68,14 +68,6 @@ class FakeJournal:
 
 
 @pytest.fixture
-def unit_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "units"
-    path.mkdir()
-    monkeypatch.setattr(manager, "UNIT_DIR", str(path))
-    return path
-
-
-@pytest.fixture
 def config_bundle(tmp_path: Path) -> Path:
     bundle = tmp_path / "bundle"
     bundle.mkdir()
