@@ -157,8 +157,12 @@ class ContainerLogs:
     # ---------------------------------------------------------------- the task
     def run(self) -> t.Dict[str, t.Any]:
         try:
-            reader = self.reader()
-            masker = self.masker()
+            reader = self.reader()  # says first when there is nothing to read at all
+            try:
+                masker = self.masker()
+            except BaseException:
+                reader.close()
+                raise
         except SourceMissing as exc:
             if not self.check_mode:
                 raise
