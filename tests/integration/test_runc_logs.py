@@ -70,6 +70,7 @@ def test_unsupervised_container_log_file(ansible: t.Any, runc_root: Path, busybo
     runs.append(ad_hoc)
     result = ad_hoc.tasks[0].result
     assert result["log_path"] == str(log) and result["lines"] == LINES[-18:] + ["key ********", "ready"], result
+    print("ad hoc runc_logs -a id=%s: %d lines of output\n%s" % (CONTAINER, len(ad_hoc.stdout.splitlines()), ad_hoc.stdout))
 
     grep = ansible.module("runc_logs", dict(common, grep="^line [12]$|key"), check=True)
     assert grep.result["lines"] == ["line 1", "line 2", "key ********"], grep.result
