@@ -30,7 +30,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._logs.wait import Cl
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
-from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import UNIT_DIR, unit_name
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import UNIT_DIR, unit_name, unit_path
 
 DEFAULT_TIMEOUT = 60.0
 MAX_TIMEOUT = 3600.0
@@ -92,7 +92,7 @@ class ContainerLogs:
         self.stream = stream or stream_lines
         self.clock: Clock = clock or SystemClock()
         self.unit = unit_name(request.container_id)
-        self.unit_path = os.path.join(UNIT_DIR, self.unit)
+        self.unit_path = unit_path(request.container_id, UNIT_DIR)  # read now: tests point UNIT_DIR elsewhere
         self.warnings: t.List[str] = []
         self._state: t.Optional[t.List[t.Optional[ContainerState]]] = None
 

@@ -89,7 +89,8 @@ def container_stdout(pid: int) -> t.Tuple[t.Optional[str], str]:
 
 
 def unit_bundle(unit_text: str) -> t.Optional[str]:
-    """The ``--bundle`` of the unit's ExecStart (``runc ... run --bundle B ID``), or None."""
+    """The ``--bundle`` of the unit's ExecStart (``runc ... run --bundle B ID``), or None. Words are split as
+    systemd splits them for the usual quoting (double quotes, backslashes)."""
     for line in unit_text.splitlines():
         if not line.startswith("ExecStart="):
             continue
@@ -99,7 +100,12 @@ def unit_bundle(unit_text: str) -> t.Optional[str]:
             return None
         for index, word in enumerate(words):
             if word in ("--bundle", "-b") and index + 1 < len(words):
-                return words[index + 1]
+                return _unescape(words[index + 1])
             if word.startswith("--bundle="):
-                return word[len("--bundle="):]
+                return _unescape(word[len("--bundle="):])
     return None
+
+
+def _unescape(word: str) -> str:
+    """systemd's specifier and variable escapes (``%%``, ``$$``) undone."""
+    return word.replace("%%", "%").replace("$$", "$")

@@ -90,6 +90,7 @@ def test_no_process() -> None:
     pytest.param("[Service]\nExecStart=/usr/sbin/runc --root /run/r run --bundle /srv/b api\n", "/srv/b", id="flag"),
     pytest.param("ExecStart=runc run --bundle=/srv/b api\n", "/srv/b", id="equals"),
     pytest.param("ExecStart=runc run -b '/srv/my b' api\n", "/srv/my b", id="quoted"),
+    pytest.param('ExecStart=runc run --bundle "/srv/100%% \\"$$x\\"" api\n', '/srv/100% "$x"', id="systemd-escapes"),
     pytest.param("ExecStart=runc run api\n", None, id="no-bundle"),
     pytest.param("ExecStart=runc run --bundle 'unclosed\n", None, id="bad-quotes"),
     pytest.param("[Service]\nType=simple\n", None, id="no-exec-start"),
