@@ -18,6 +18,7 @@ from ansible.module_utils import _internal as module_utils_internal
 from ansible.module_utils import basic
 
 from ansible_collections.ocitools.runc.plugins.module_utils._image.reference import parse_reference
+from ansible_collections.ocitools.runc.plugins.module_utils._logs import manager as logs_manager
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
@@ -243,6 +244,15 @@ def store_image(store: Path, reference: str, digest: str, config: t.Mapping[str,
 @pytest.fixture(name="store_image")
 def store_image_fixture() -> t.Callable[..., Path]:
     return store_image
+
+
+@pytest.fixture
+def unit_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty directory that runc_logs takes for /etc/systemd/system (a unit file there: a supervised container)."""
+    path = tmp_path / "units"
+    path.mkdir()
+    monkeypatch.setattr(logs_manager, "UNIT_DIR", str(path))
+    return path
 
 
 FORBIDDEN_ROOT = "/proc/forbidden-root"
