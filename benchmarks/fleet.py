@@ -164,6 +164,12 @@ def main(argv: t.Sequence[str]) -> int:
         left = fleet.left_under_root()
         shutil.rmtree(workdir, ignore_errors=True)
 
+    report(args, alone, together, boot, left)
+    return 1 if left else 0
+
+
+def report(args: argparse.Namespace, alone: t.Sequence[float], together: t.Sequence[float], boot: float,
+           left: t.Sequence[str]) -> None:
     ratio = statistics.median(b / a for a, b in zip(alone, together))
     print("\nfleet: runc_stack of %d containers per host over SSH (pipelining, forks=%d), %d runc machines (%s, %s), "
           "%d cores, load %.1f, median of %d pairs (A B A B ...)\n" % (
@@ -175,11 +181,8 @@ def main(argv: t.Sequence[str]) -> int:
     print("| B: %d hosts | %.2f s | %.2f s |" % (args.hosts, statistics.median(together),
                                               statistics.median(together) / args.hosts))
     print("\nB/A (median of pairs): **%.2fx**, goal <= %.1fx: %s" % (ratio, GOAL, "ok" if ratio <= GOAL else "MISSED"))
-    print("booting the %d machines (runc_machine, cached image): %.1f s" % (args.hosts, boot))
-    if left:
-        print("LEFT under the machines' runc root: %s" % left)
-        return 1
-    return 0
+    print("booting the %d machines (runc_machine, cached image): %.1f s%s" % (
+        args.hosts, boot, "; LEFT under the machines' runc root: %s" % list(left) if left else ""))
 
 
 if __name__ == "__main__":
