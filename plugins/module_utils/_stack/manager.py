@@ -117,9 +117,10 @@ class Stack:
                 if declaration.joins:
                     self._finish(pending)
                 pending.append(self._act(declaration))
-        except ContainerTaskError as exc:
-            self._finish(pending)  # what was done before the failure is recorded and reported
-            exc.details["containers"] = self._entries()
+        except (ContainerTaskError, OSError) as exc:  # (OSError: writing a config.json) the ones before are recorded
+            self._finish(pending)
+            if isinstance(exc, ContainerTaskError):
+                exc.details["containers"] = self._entries()  # and reported
             raise
         self._finish(pending)
 
