@@ -104,8 +104,8 @@ class Fleet:
         return self.write("rootfs", [
             {"name": "directories", "ansible.builtin.file": {"path": "%s/{{ item }}" % ROOTFS, "state": "directory"},
              "loop": ["bin", "proc", "sys", "dev", "tmp", "etc"]},
-            {"name": "busybox", "ansible.builtin.copy": {"src": "/bin/busybox", "remote_src": True,
-                                                          "dest": ROOTFS + "/bin/busybox", "mode": "0755"}},
+            {"name": "busybox", "ansible.builtin.copy": {
+                "src": "/bin/busybox", "remote_src": True, "dest": ROOTFS + "/bin/busybox", "mode": "0755"}},
             {"name": "applets", "ansible.builtin.file": {"src": "busybox", "dest": "%s/bin/{{ item }}" % ROOTFS,
                                                          "state": "link"}, "loop": ["sh", "sleep"]},
         ])
@@ -126,8 +126,8 @@ class Fleet:
                               check=False)
         seconds = time.monotonic() - started
         if proc.returncode != 0:
-            raise SystemExit("fleet: %s failed (rc %d):\n%s\n%s" % (what, proc.returncode, proc.stdout[-5000:],
-                                                                     proc.stderr[-2000:]))
+            raise SystemExit("fleet: %s failed (rc %d):\n%s\n%s"
+                             % (what, proc.returncode, proc.stdout[-5000:], proc.stderr[-2000:]))
         return seconds
 
 
@@ -178,8 +178,8 @@ def report(args: argparse.Namespace, alone: t.Sequence[float], together: t.Seque
     print("| case | wall time (median) | per host |")
     print("|---|---|---|")
     print("| A: 1 host | %.2f s | %.2f s |" % (statistics.median(alone), statistics.median(alone)))
-    print("| B: %d hosts | %.2f s | %.2f s |" % (args.hosts, statistics.median(together),
-                                              statistics.median(together) / args.hosts))
+    print("| B: %d hosts | %.2f s | %.2f s |"
+          % (args.hosts, statistics.median(together), statistics.median(together) / args.hosts))
     print("\nB/A (median of pairs): **%.2fx**, goal <= %.1fx: %s" % (ratio, GOAL, "ok" if ratio <= GOAL else "MISSED"))
     print("booting the %d machines (runc_machine, cached image): %.1f s%s" % (
         args.hosts, boot, "; LEFT under the machines' runc root: %s" % list(left) if left else ""))
