@@ -234,13 +234,13 @@ class ContainerManager:
             return {}
 
     def converge_held(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
-        """Converge to ``spec`` (None for state absent) while the caller holds ``self.lock``."""
+        """Converge to ``spec`` (None for state absent) while the caller holds ``self.lock`` (runc_stack)."""
         return self._converge(spec)
 
     def _converge(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
         return self.finish(self.act(spec))
 
-    def act(self, spec: t.Optional[t.Dict[str, t.Any]]) -> "Step":
+    def act(self, spec: t.Optional[t.Dict[str, t.Any]]) -> Step:
         """Read, plan and (outside check mode) act, with ``self.lock`` held; ``finish`` reads the outcome.
 
         runc_stack acts on all its containers before it finishes them, so one ``runc list``
@@ -261,7 +261,7 @@ class ContainerManager:
                 self._execute(action)
         return Step(current, actions, drift, acted=bool(actions) and not self.check_mode)
 
-    def finish(self, step: "Step") -> t.Dict[str, t.Any]:
+    def finish(self, step: Step) -> t.Dict[str, t.Any]:
         """The result of ``act``: the container read again when something was done, recorded, or failed
         when it exited right after its start."""
         final = self._find() if step.acted else step.current  # a no-op reads the container once
