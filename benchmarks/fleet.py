@@ -141,6 +141,7 @@ def main(argv: t.Sequence[str]) -> int:
         print("fleet: needs root and runc on PATH", file=sys.stderr)
         return 2
 
+    load_before = os.getloadavg()[0]  # the machines' own boot and containers raise it during the run
     workdir = Path(tempfile.mkdtemp(prefix="ocitools-bench-fleet."))
     fleet = Fleet(workdir, fleet_machines(args.hosts), args.containers)
     one_host = fleet.machines[0].name
@@ -164,17 +165,17 @@ def main(argv: t.Sequence[str]) -> int:
         left = fleet.left_under_root()
         shutil.rmtree(workdir, ignore_errors=True)
 
-    report(args, alone, together, boot, left)
+    report(args, alone, together, boot, left, load_before)
     return 1 if left else 0
 
 
 def report(args: argparse.Namespace, alone: t.Sequence[float], together: t.Sequence[float], boot: float,
-           left: t.Sequence[str]) -> None:
+           left: t.Sequence[str], load_before: float) -> None:
     ratio = statistics.median(b / a for a, b in zip(alone, together))
     print("\nfleet: runc_stack of %d containers per host over SSH (pipelining, forks=%d), %d runc machines (%s, %s), "
-          "%d cores, load %.1f, median of %d pairs (A B A B ...)\n" % (
+          "%d cores, load %.1f before the run and %.1f after it, median of %d pairs (A B A B ...)\n" % (
               args.containers, args.hosts, args.hosts, RELEASE, "+".join(LAB_PACKAGES), os.cpu_count() or 0,
-              os.getloadavg()[0], args.reps))
+              load_before, os.getloadavg()[0], args.reps))
     print("| case | wall time (median) | per host |")
     print("|---|---|---|")
     print("| A: 1 host | %.2f s | %.2f s |" % (statistics.median(alone), statistics.median(alone)))
