@@ -243,6 +243,16 @@ def _about_log(log_path: t.Optional[str], log_tail: str) -> str:
     return "last output in log_path %s:\n%s" % (log_path, log_tail)
 
 
+class Acted(t.NamedTuple):
+    """What ``ContainerManager.act`` read, planned and did."""
+
+    current: t.Optional[ContainerState]
+    actions: t.List[str]
+    drift: Drift
+    acted: bool  # something was done (not check mode): the container is read again
+    started: bool  # a start was among the planned runc actions (an exit right after it fails the task)
+
+
 class ContainerManager:
     """Brings one container to the declared state; ``run()`` returns the module result."""
 
@@ -287,6 +297,13 @@ class ContainerManager:
         return self._converge(spec)
 
     def _converge(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
+        return self.finish(self.act(spec))
+
+    def act(self, spec: t.Optional[t.Dict[str, t.Any]]) -> Acted:
+        """Read, plan and (outside check mode) act, with ``self.lock`` held; ``finish`` reads the outcome.
+
+        runc_stack acts on all its containers before it finishes them, so one ``runc list``
+        answers the final read of every one."""
         left = self._leave_supervision()
         current = None if left and self.check_mode else self._find()  # the unit's stop deletes the container
         status = current.status if current else ABSENT
@@ -303,15 +320,19 @@ class ContainerManager:
         if not self.check_mode:
             for action in _fused(planned):
                 self._execute(action)
-        acted = bool(actions) and not self.check_mode
-        final = self._find() if acted else current  # a no-op reads the container once
+        return Acted(current, actions, drift, acted=bool(actions) and not self.check_mode, started=START in planned)
+
+    def finish(self, step: Acted) -> t.Dict[str, t.Any]:
+        """The result of ``act``: the container read again when something was done, recorded, or failed
+        when it exited right after its start."""
+        final = self._find() if step.acted else step.current  # a no-op reads the container once
         if final is None:
             self.lock.discard()  # no container: no lock file left behind
-        elif acted and final.status == STOPPED and START in planned and self.params.state != STOPPED:
+        elif step.acted and final.status == STOPPED and step.started and self.params.state != STOPPED:
             self._fail_exited()
-        elif acted and self._unrecorded:
+        elif step.acted and self._unrecorded:
             self._record(final)
-        return self._result(current, final, actions, drift)
+        return self._result(step.current, final, step.actions, step.drift)
 
     # -- supervision ------------------------------------------------------
 

@@ -16,6 +16,7 @@ import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._container.drift import Drift
 from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import (
+    Acted,
     ContainerManager,
     ContainerTaskError,
     create_problem,
@@ -40,7 +41,18 @@ _STARTS = (Step.START, Step.RESTART)
 class SupervisedManager(ContainerManager):
     """Brings a container supervised by its systemd unit to the declared state."""
 
-    def _converge(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
+    _outcome: t.Dict[str, t.Any]
+
+    def act(self, spec: t.Optional[t.Dict[str, t.Any]]) -> Acted:
+        """The whole converge: systemd starts the container, so runc_stack's one final ``runc list`` has
+        nothing to answer for it (``acted`` is false) and ``finish`` returns the result made here."""
+        self._outcome = self._converge_supervised(spec)
+        return Acted(None, self._outcome["actions"], Drift(), acted=False, started=False)
+
+    def finish(self, step: Acted) -> t.Dict[str, t.Any]:
+        return self._outcome
+
+    def _converge_supervised(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
         if not self.supervision.systemd_runs():
             raise ContainerTaskError("supervisor: systemd is not running on this host (no %s); use supervisor=none"
                                      % self.supervision.places.runtime_dir)

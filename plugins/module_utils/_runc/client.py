@@ -24,7 +24,6 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import 
     RuncUnsupportedError,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import CheckpointOptions, CriuOptions, RestoreOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
     CreateOptions,
     DeleteOptions,
@@ -58,6 +57,13 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import 
     SubprocessRunner,
     open_output,
 )
+
+if t.TYPE_CHECKING:  # annotations only: runc_container and the others never load the checkpoint options
+    from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import (
+        CheckpointOptions,
+        CriuOptions,
+        RestoreOptions,
+    )
 
 DEFAULT_TIMEOUT = 60.0
 _NOT_FOUND_MARKER = "container does not exist"

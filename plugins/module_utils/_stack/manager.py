@@ -22,6 +22,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._common.errors impor
 from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import LockTimeoutError
 from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import (
     KILL_WAIT_SECONDS,
+    Acted,
     ContainerManager,
     ContainerParams,
     ContainerTaskError,
@@ -38,6 +39,14 @@ from ansible_collections.ocitools.runc.plugins.module_utils._spec.validation imp
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.declarations import Declaration, parse_declarations
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.pods import PodError, resolve
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.reads import StackRunc
+
+
+class _Pending(t.NamedTuple):
+    """A container acted on, not yet finished."""
+
+    declaration: Declaration
+    step: Acted
+    written: t.Optional[t.Dict[str, t.Any]]  # runc_spec's result for its config.json, None when not written
 
 
 class Stack:
@@ -62,8 +71,7 @@ class Stack:
             for container_id in sorted(self.managers):
                 self._lock(held, self.managers[container_id])
             listed = self._read(lambda: self.runc.read_all(self.managers), "runc list")
-            for declaration in self.declarations:
-                self.results[declaration.id] = self._converge(declaration)
+            self._converge_all()
             if self.prune:
                 for state in listed:
                     if state.id not in self.managers:
@@ -101,14 +109,53 @@ class Stack:
         spec = build_spec(self.runc.default_spec(rootless=bool(params.get("rootless_spec"))), options_from_params(params))
         return spec, written
 
-    def _converge(self, declaration: Declaration) -> t.Dict[str, t.Any]:
-        manager = self.managers[declaration.id]
+    def _converge_all(self) -> None:
+        """Act on every container, then finish them all from one more ``runc list``; a container that
+        joins another's namespaces waits for the ones before it to be finished (it needs their pids)."""
+        pending: t.List[_Pending] = []
+        try:
+            for declaration in self.declarations:
+                if declaration.joins:
+                    self._finish(pending)
+                pending.append(self._act(declaration))
+        except (ContainerTaskError, OSError) as exc:  # (OSError: writing a config.json) the ones before are recorded
+            self._finish(pending)
+            if isinstance(exc, ContainerTaskError):
+                exc.details["containers"] = self._entries()  # and reported
+            raise
+        self._finish(pending)
+
+    def _act(self, declaration: Declaration) -> "_Pending":
         try:
             spec, written = self._declared_spec(declaration)
-            result = manager.converge_held(spec)
+            return _Pending(declaration, self.managers[declaration.id].act(spec), written)
         except (SpecInputError, PodError) as exc:
             raise self._failure("containers[%d].%s" % (declaration.index, exc))
         except TaskError as exc:  # the container's manager, or the bundle's config.json
+            raise self._failure("%s: %s" % (declaration.label, exc.msg), **exc.details)
+        except RuncError as exc:
+            raise self._failure("%s: %s" % (declaration.label, exc), **exc.as_dict())
+
+    def _finish(self, pending: t.List["_Pending"]) -> None:
+        """Finish (and empty) ``pending``: the containers acted on are read with one ``runc list``."""
+        acted = [item.declaration.id for item in pending if item.step.acted]
+        if acted:
+            self._read(lambda: self.runc.read_all(acted), "runc list")
+        failure: t.Optional[ContainerTaskError] = None
+        for item in pending:
+            try:
+                self.results[item.declaration.id] = self._finished(item)
+            except ContainerTaskError as exc:  # the others are still recorded; the first failure is reported
+                failure = failure or exc
+        del pending[:]
+        if failure is not None:
+            raise failure
+
+    def _finished(self, item: "_Pending") -> t.Dict[str, t.Any]:
+        declaration, written = item.declaration, item.written
+        try:
+            result = self.managers[declaration.id].finish(item.step)
+        except TaskError as exc:
             raise self._failure("%s: %s" % (declaration.label, exc.msg), **exc.details)
         except RuncError as exc:
             raise self._failure("%s: %s" % (declaration.label, exc), **exc.as_dict())

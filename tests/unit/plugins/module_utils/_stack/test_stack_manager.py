@@ -37,6 +37,7 @@ class SimulatedRunc:
         self.containers: t.Dict[str, Container] = {}
         self.calls: t.List[t.List[str]] = []
         self.fail: t.Dict[str, str] = {}  # container id -> runc's message for its create
+        self.exits: t.Set[str] = set()  # container ids whose process exits as soon as it runs
         self.next_pid = 100
 
     def subcommands(self) -> t.List[str]:
@@ -64,6 +65,7 @@ class SimulatedRunc:
                 return CommandResult(list(argv), 1, b"", ('level=error msg="%s"\n' % self.fail[container_id]).encode())
             self.next_pid += 1
             status = "running" if command == "run" else "created"
+            status = "stopped" if command == "run" and container_id in self.exits else status
             self.containers[container_id] = Container(status, words[words.index("--bundle") + 1], self.next_pid,
                                                       "t%d" % self.next_pid)
             return self._ok(argv)
@@ -124,7 +126,8 @@ def test_converge_then_a_no_op_reads_runc_once(sim: SimulatedRunc, tmp_path: Pat
     assert first["changed"] and actions(first) == {"web": ["create", "start"], "db": ["create", "start", "pause"]}
     assert all(entry["config_changed"] for entry in first["containers"])
     assert json.loads((bundles / "web" / "config.json").read_text())["process"]["args"] == ["sh", "-c", "sleep 9"]
-    assert sim.subcommands().count("list") == 1 and sim.subcommands().count("spec") == 1
+    # one runc list before, one after the actions: no runc state per container
+    assert sim.subcommands() == ["list", "spec", "run", "run", "pause", "list"]
 
     sim.calls.clear()
     again = stack(sim, tmp_path, containers)
@@ -179,6 +182,18 @@ def test_a_failure_names_the_container_and_reports_the_ones_before(sim: Simulate
     assert caught.value.msg.startswith("containers[1] (db): bundle: runc could not create container db")
     assert [entry["id"] for entry in caught.value.details["containers"]] == ["web"]
     assert list(sim.containers) == ["web"]
+
+
+def test_an_exit_seen_in_the_final_list_fails_and_the_others_are_recorded(sim: SimulatedRunc, tmp_path: Path,
+                                                                          bundles: Path) -> None:
+    sim.exits.add("web")
+    with pytest.raises(ContainerTaskError) as caught:
+        stack(sim, tmp_path, [declare(bundles, "web"), declare(bundles, "db")])
+    assert caught.value.msg.startswith("containers[0] (web): container web exited right after start")
+    assert list(sim.containers) == ["db"]  # the exited one was deleted
+    assert sim.subcommands()[:5] == ["list", "spec", "run", "run", "list"]  # then the exited one is deleted
+    assert not stack(sim, tmp_path, [declare(bundles, "db")])["changed"]
+    assert not any("no record" in warning for warning in stack(sim, tmp_path, [declare(bundles, "db")])["warnings"])
 
 
 def test_a_bad_entry_fails_before_runc_is_looked_up(tmp_path: Path, bundles: Path) -> None:
