@@ -303,8 +303,8 @@ class CheckpointManager:
             plan.add(DELETE, "delete the %s container %s first (it would block the restore)" % (
                 container.status, self.container_id))
         through = " through unit %s, which supervises it again" % self.unit.unit if self.supervised else ""
-        plan.add(RESTORE, "restore container %s from %s with bundle %s%s" % (self.container_id, self.image_path,
-                                                                           bundle, through))
+        plan.add(RESTORE, "restore container %s from %s with bundle %s%s"
+                 % (self.container_id, self.image_path, bundle, through))
         return plan
 
     # -- execution ----------------------------------------------------------
