@@ -26,6 +26,30 @@ description:
     bundle path is compared, and the task warns. Use O(recreate=true) once to adopt it.
   - Changes are made under a lock per container, C(ROOT/ID@ocitools.lock), so two tasks acting on the
     same id run one after the other.
+  - With O(supervisor=systemd), systemd owns the container's process and every lifecycle action goes through
+    C(systemctl). The module writes a unit C(/etc/systemd/system/ocitools-runc-ID.service) that runs
+    C(runc run) in the foreground (C(Type=simple)). runc relays the container's stdout and stderr to the
+    journal through pipes, forwards the stop signal to the container, and exits with the container's exit
+    status (128 plus the signal number when it was killed), which systemd keeps. C(ExecStopPost) runs
+    C(runc delete --force) in case runc itself crashed. The unit is byte-stable (no timestamps). It is
+    rewritten, followed by C(systemctl daemon-reload), only when its content changed. It holds no env value
+    and no hardening; both stay in the bundle's C(config.json).
+  - Supervised states. V(running) means the unit is active and runs the container. V(paused) is
+    C(runc pause) while the unit stays active (systemd still sees its main process, runc, running).
+    V(stopped) means the unit is inactive; runc deletes the container when it ends, so there is no container
+    then. V(absent) stops the unit, disables it, and removes the unit file and the drift record, then
+    reloads systemd. V(created) is refused.
+  - Drift of a supervised container (a changed C(config.json), image or unit) restarts it with
+    C(systemctl restart). Live-updatable resources are applied with C(runc update). A unit that systemd is
+    restarting counts as running. The record of what the unit last started the container from is kept
+    on disk in C(/var/lib/ocitools-runc/supervised/ID@ocitools.json). It is not beside runc's state,
+    because runc's root is a tmpfs that a reboot empties, and systemd makes a new container after every
+    crash or reboot.
+  - Switching O(supervisor) from V(none) to V(systemd) recreates the container under its unit. A
+    detached container cannot be adopted by a foreground runc, so it is stopped (O(stop_signal), then
+    SIGKILL after O(stop_timeout)) and deleted with runc, then the unit starts a new one. Switching back
+    stops the unit, disables and removes it, and creates the container detached. In both cases the
+    container has one owner at any time.
 author:
   - ocitools contributors (@ocitools)
 extends_documentation_fragment:
@@ -35,10 +59,13 @@ attributes:
     support: full
     description:
       - Reads the container and the bundle and reports the planned RV(actions). Makes no change and writes no file.
+      - With O(supervisor=systemd) it reads the unit with C(systemctl show) only; no other systemctl call is made.
       - A bundle that does not exist yet (an earlier task would write it) gives a warning and the plan as if it were there.
   diff_mode:
     support: full
-    description: The container's status and bundle before and after, and the changed C(config.json) fields, env values masked.
+    description:
+      - The container's status and bundle before and after, and the changed C(config.json) fields, env values masked.
+      - The unit file's text before and after, when it changes (V(null) for no unit).
 options:
   id:
     description:
@@ -55,7 +82,7 @@ options:
   state:
     description:
       - V(absent) stops (O(stop_signal), then SIGKILL after O(stop_timeout)) and deletes the container.
-      - V(created) runs C(runc create). The container's process is set up but not started.
+      - V(created) runs C(runc create). The container's process is set up but not started. Refused with O(supervisor=systemd).
       - V(running) creates and starts the container. V(started) is the same.
       - V(paused) brings the container to running and then freezes it.
       - V(stopped) stops a running or paused container. A missing container is created and then
@@ -93,11 +120,14 @@ options:
         this time fails the task with the tail of O(log_path), and is deleted. At most 600.
       - V(0), the default, adds no wait. The task still fails when C(runc start) fails, or when runc
         reports the container stopped right after it started (then also with the tail of O(log_path)).
+      - With O(supervisor=systemd), a container that stops within this time fails the task, pointing at the
+        journal. systemd restarts it or not as O(restart_policy) says.
     type: float
     default: 0
   log_path:
     description:
       - File the container's stdout and stderr are appended to. Defaults to C(/dev/null).
+      - Refused with O(supervisor=systemd); the output then goes to the journal.
       - A container whose stdio is a regular file cannot be checkpointed by CRIU.
       - Created with mode C(0600) when missing. A symbolic link is refused (the task fails naming this option).
     type: path
@@ -118,8 +148,59 @@ options:
   preserve_fds:
     description:
       - Number of extra file descriptors, after stdio, passed into the container (runc create C(--preserve-fds)).
+      - Refused with O(supervisor=systemd); systemd passes no extra descriptors to the unit.
     type: int
     default: 0
+  supervisor:
+    description:
+      - V(none) runs the container detached. Nothing restarts it, and its exit status is lost.
+      - V(systemd) runs it under a systemd unit of its own, C(ocitools-runc-ID.service), which restarts it
+        (O(restart_policy)) and starts it at boot (O(enabled)). The host must run systemd. The container's
+        output goes to the journal, so O(log_path) is refused; read the output with
+        C(journalctl -u ocitools-runc-ID.service).
+      - See the description for what switching between the two does to the container.
+    type: str
+    choices: [none, systemd]
+    default: none
+    version_added: 0.2.0
+  restart_policy:
+    description:
+      - When systemd restarts the container (systemd C(Restart=)); only with O(supervisor=systemd).
+      - V(always) restarts it whenever it ends, except by C(systemctl stop) or this module. This is the
+        default, because a container declared V(running) should keep running.
+      - V(on-failure) restarts it when it exits with a status other than 0, or is killed by a signal. A
+        container that dies of O(stop_signal) counts as a clean exit.
+      - V(no) never restarts it.
+    type: str
+    choices: ['no', on-failure, always]
+    default: always
+    version_added: 0.2.0
+  restart_delay:
+    description:
+      - Seconds systemd waits before a restart (C(RestartSec=)); only with O(supervisor=systemd). At most 3600.
+    type: float
+    default: 1
+    version_added: 0.2.0
+  restart_limit:
+    description:
+      - At most this many starts within O(restart_window) seconds (C(StartLimitBurst=)). A container that
+        ends more often stays stopped, and its unit is failed. The next run of the task resets it and
+        starts it again. V(0) sets no limit. Only with O(supervisor=systemd).
+    type: int
+    default: 5
+    version_added: 0.2.0
+  restart_window:
+    description:
+      - The window of O(restart_limit) in seconds (C(StartLimitIntervalSec=)). At most 3600.
+    type: int
+    default: 60
+    version_added: 0.2.0
+  enabled:
+    description:
+      - Start the container at boot (C(systemctl enable) of its unit). Only with O(supervisor=systemd).
+      - When not given, the unit is enabled when O(state) is V(running) or V(paused), and disabled when it is V(stopped).
+    type: bool
+    version_added: 0.2.0
 notes:
   - A container that exits right after start (within O(wait_started), or before the task reads its final
     state) and a container that runc fails to create are deleted, and the task fails with what is known.
@@ -154,6 +235,19 @@ EXAMPLES = r"""
   ocitools.runc.runc_container:
     id: web
     state: absent
+
+- name: Keep it running under systemd, through crashes and reboots
+  ocitools.runc.runc_container:
+    id: api
+    bundle: /srv/bundles/api
+    supervisor: systemd
+    restart_policy: on-failure
+    restart_delay: 2
+  register: api
+
+- name: Show how it last ended
+  ansible.builtin.debug:
+    msg: "restarts {{ api.restarts }}, last exit code {{ api.exit_code }}"
 """
 
 RETURN = r"""
@@ -177,10 +271,77 @@ actions:
   description:
     - What was done (in check mode, what would be done), in order.
     - Each is one of V(create), V(start), V(pause), V(resume), V(stop), V(delete), V(update).
+    - With O(supervisor=systemd) (or when leaving it), also V(write_unit) (then C(daemon-reload)),
+      V(remove_unit) (then C(daemon-reload)), V(enable), V(disable), V(reset_failed), V(restart) and
+      V(remove_detached) (runc stops and deletes a container that its unit does not own). There, V(start),
+      V(stop) and V(restart) are C(systemctl) calls.
   returned: always
   type: list
   elements: str
   sample: [stop, delete, create, start]
+exit_code:
+  description:
+    - The container's last exit status, kept by systemd (runc's exit status, 128 plus the signal number when
+      the container was killed).
+    - V(null) while it runs (systemd forgets it when it starts the container again), and for a container
+      that is not supervised (see RV(exit_status_reason)).
+  returned: always
+  type: int
+  sample: 3
+oom_killed:
+  description:
+    - Whether systemd saw the kernel's OOM killer end the unit's last run. systemd can tell on cgroup v2 only.
+    - V(null) when the container is not supervised.
+  returned: always
+  type: bool
+  sample: false
+started_at:
+  description: When the unit last started runc (ISO 8601, UTC); V(null) when the container is not supervised.
+  returned: always
+  type: str
+  sample: "2026-11-29T17:00:00+00:00"
+finished_at:
+  description: When runc last ended (ISO 8601, UTC); V(null) before that, or when the container is not supervised.
+  returned: always
+  type: str
+  sample: "2026-11-29T17:05:12+00:00"
+restarts:
+  description:
+    - How often systemd restarted the container since it was last started by hand or by this module.
+    - V(null) when the container is not supervised.
+  returned: always
+  type: int
+  sample: 1
+exit_status_reason:
+  description: Why the exit status fields are V(null) (the container is not supervised); V(null) when they are known.
+  returned: always
+  type: str
+  sample: "unknown: runc keeps none for a detached container (supervisor=systemd does)"
+unit:
+  description: The container's systemd unit after the task.
+  returned: O(supervisor=systemd)
+  type: dict
+  contains:
+    name:
+      description: The unit's name.
+      type: str
+      sample: ocitools-runc-api.service
+    path:
+      description: The unit file.
+      type: str
+      sample: /etc/systemd/system/ocitools-runc-api.service
+    active_state:
+      description: systemd's C(ActiveState) (V(active), V(activating), V(inactive), V(failed) and so on).
+      type: str
+      sample: active
+    sub_state:
+      description: systemd's C(SubState), for example V(running), V(auto-restart) or V(dead).
+      type: str
+      sample: running
+    enabled:
+      description: Whether the unit starts at boot.
+      type: bool
+      sample: true
 drift:
   description: How the declared bundle differs from the container.
   returned: always
@@ -204,7 +365,7 @@ drift:
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._container.arguments import CONTAINER_ARGUMENTS
-from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import manage_container
+from ansible_collections.ocitools.runc.plugins.module_utils._container.task import manage_container
 
 
 def main() -> None:

@@ -181,6 +181,19 @@ containers:
       type: dict
       returned: O(spec=true)
       sample: {"args": ["sh"], "env": ["PATH", "TERM"], "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}], "resources": {}}
+    exit_status:
+      description:
+        - For a container supervised by systemd (runc_container O(ocitools.runc.runc_container#module:supervisor=systemd)),
+          what systemd keeps of its unit's last run. Also given for such a container that is stopped (not
+          listed by runc), when it is asked for by O(id).
+        - V(null) for a container that is not supervised; then RV(containers[].exit_status_reason) says why.
+      type: dict
+      sample: {"unit": "ocitools-runc-api.service", "active_state": "active", "exit_code": null, "oom_killed": false,
+               "started_at": "2026-11-29T17:00:00+00:00", "finished_at": null, "restarts": 1}
+    exit_status_reason:
+      description: Why RV(containers[].exit_status) is V(null).
+      type: str
+      sample: "unknown: runc keeps none for a detached container (supervisor=systemd does)"
 host:
   description: Facts about this host's runc, cgroups and CRIU.
   returned: O(host=true)

@@ -185,6 +185,38 @@ options:
         description: As O(ocitools.runc.runc_container#module:preserve_fds).
         type: int
         default: 0
+      supervisor:
+        description: As O(ocitools.runc.runc_container#module:supervisor).
+        type: str
+        choices: [none, systemd]
+        default: none
+        version_added: 0.2.0
+      restart_policy:
+        description: As O(ocitools.runc.runc_container#module:restart_policy).
+        type: str
+        choices: ['no', on-failure, always]
+        default: always
+        version_added: 0.2.0
+      restart_delay:
+        description: As O(ocitools.runc.runc_container#module:restart_delay).
+        type: float
+        default: 1
+        version_added: 0.2.0
+      restart_limit:
+        description: As O(ocitools.runc.runc_container#module:restart_limit), within O(containers[].restart_window) seconds.
+        type: int
+        default: 5
+        version_added: 0.2.0
+      restart_window:
+        description:
+          - As O(ocitools.runc.runc_container#module:restart_window).
+        type: int
+        default: 60
+        version_added: 0.2.0
+      enabled:
+        description: As O(ocitools.runc.runc_container#module:enabled).
+        type: bool
+        version_added: 0.2.0
   prune:
     description:
       - Delete (stop first) every container under O(root) whose id is not in O(containers).

@@ -23,4 +23,10 @@ CONTAINER_ARGUMENTS: t.Dict[str, t.Dict[str, t.Any]] = dict(
     no_pivot=dict(type="bool", default=False),
     no_new_keyring=dict(type="bool", default=False),
     preserve_fds=dict(type="int", default=0),
+    supervisor=dict(type="str", default="none", choices=["none", "systemd"]),
+    restart_policy=dict(type="str", default="always", choices=["no", "on-failure", "always"]),
+    restart_delay=dict(type="float", default=1.0),
+    restart_limit=dict(type="int", default=5),
+    restart_window=dict(type="int", default=60),
+    enabled=dict(type="bool"),
 )

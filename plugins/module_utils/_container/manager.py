@@ -28,6 +28,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.planner i
     CREATING,
     DELETE,
     PAUSE,
+    PAUSED,
     RESUME,
     RUNNING,
     START,
@@ -52,6 +53,10 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.record im
     remove_record,
     write_record,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import (
+    SystemdPlaces,
+    Supervision,
+)
 from ansible_collections.ocitools.runc.plugins.module_utils._image.annotations import image_digest
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
@@ -67,6 +72,15 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import DEV_NULL, ContainerIO
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.exit_status import exit_status
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import unit_name
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.planner import Declared, Observed, Step, plan_supervised
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import Systemctl, SystemdError, UnitStatus
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import ServicePolicy
+
+NO_SUPERVISOR = "none"
+SYSTEMD = "systemd"
+SUPERVISORS = (NO_SUPERVISOR, SYSTEMD)
 
 STATE_ALIASES = {"started": RUNNING}
 KILL_WAIT_SECONDS = 10.0  # after SIGKILL to every process, the container is stopped within this
@@ -108,6 +122,9 @@ class ContainerParams:
     no_pivot: bool = False
     no_new_keyring: bool = False
     preserve_fds: int = 0
+    supervisor: str = NO_SUPERVISOR
+    enabled: bool = False
+    policy: ServicePolicy = ServicePolicy()  # how systemd stops and restarts a supervised container
 
     @classmethod
     def from_options(cls, options: t.Mapping[str, t.Any]) -> "ContainerParams":
@@ -141,7 +158,12 @@ class ContainerParams:
         if log_path and os.path.islink(log_path):
             raise ContainerTaskError("log_path: %s is a symbolic link; the container's output is never written through "
                                      "one (it could aim root's writes at any file); give the real file" % log_path)
+        supervisor = options.get("supervisor") or NO_SUPERVISOR
+        if supervisor == SYSTEMD:
+            _check_supervised(state, options)
         return cls(
+            supervisor=supervisor, policy=_policy(stop_signal, options),
+            enabled=options["enabled"] if options.get("enabled") is not None else state in (RUNNING, PAUSED),
             id=container_id, state=state, bundle=os.path.realpath(bundle) if bundle else None,
             root=state_root(options.get("root")), restart=bool(options.get("restart")),
             recreate=bool(options.get("recreate")), stop_signal=stop_signal,
@@ -149,6 +171,38 @@ class ContainerParams:
             log_path=log_path, pid_file=options.get("pid_file"), no_pivot=bool(options.get("no_pivot")),
             no_new_keyring=bool(options.get("no_new_keyring")), preserve_fds=options.get("preserve_fds") or 0,
         )
+
+
+def _check_supervised(state: str, options: t.Mapping[str, t.Any]) -> None:
+    """What supervisor=systemd cannot do, named by option; ContainerTaskError for the first."""
+    if state == CREATED:
+        raise ContainerTaskError("state: created is not possible with supervisor=systemd (the unit runs the "
+                                 "container's process at once); use running, paused, stopped or absent")
+    if options.get("log_path"):
+        raise ContainerTaskError("log_path: with supervisor=systemd the container's output goes to the journal "
+                                 "(read it with runc_logs or journalctl -u %s); drop log_path" % unit_name(options["id"]))
+    if options.get("preserve_fds"):
+        raise ContainerTaskError("preserve_fds: systemd passes no extra file descriptors to the unit; "
+                                 "drop preserve_fds with supervisor=systemd")
+    for name in ("restart_delay", "restart_limit", "restart_window"):
+        value = options.get(name) or 0
+        if not 0 <= value <= MAX_SECONDS["stop_timeout"]:  # also refuses NaN
+            raise ContainerTaskError("%s: must be between 0 and %d, got %s" % (name, MAX_SECONDS["stop_timeout"], value))
+
+
+def _policy(stop_signal: str, options: t.Mapping[str, t.Any]) -> ServicePolicy:
+    defaults = ServicePolicy()
+    return ServicePolicy(
+        kill_signal=stop_signal, stop_timeout=options.get("stop_timeout", defaults.stop_timeout),
+        restart=options.get("restart_policy") or defaults.restart,
+        restart_delay=_given(options.get("restart_delay"), defaults.restart_delay),
+        restart_limit=_given(options.get("restart_limit"), defaults.restart_limit),
+        restart_window=_given(options.get("restart_window"), defaults.restart_window),
+    )
+
+
+def _given(value: t.Any, default: t.Any) -> t.Any:
+    return default if value is None else value
 
 
 @dataclasses.dataclass
@@ -192,10 +246,14 @@ def _about_log(log_path: t.Optional[str], log_tail: str) -> str:
 class ContainerManager:
     """Brings one container to the declared state; ``run()`` returns the module result."""
 
-    def __init__(self, runc: Runc, params: ContainerParams, check_mode: bool = False) -> None:
+    def __init__(self, runc: Runc, params: ContainerParams, check_mode: bool = False,
+                 places: SystemdPlaces = SystemdPlaces()) -> None:
         self.runc = runc
         self.params = params
         self.check_mode = check_mode
+        self.supervision = Supervision(Systemctl(runner=runc.runner, timeout=runc.timeout), params.id, places)
+        self.unit_status: t.Optional[UnitStatus] = None  # of a supervised container after the task
+        self.unit_texts: t.Optional[t.Tuple[t.Optional[str], t.Optional[str]]] = None  # the unit before and after
         self.lock = ContainerLock(params.root, params.id)
         self.warnings: t.List[str] = []
         self.done: t.List[str] = []
@@ -229,10 +287,12 @@ class ContainerManager:
         return self._converge(spec)
 
     def _converge(self, spec: t.Optional[t.Dict[str, t.Any]]) -> t.Dict[str, t.Any]:
-        current = self._find()
+        left = self._leave_supervision()
+        current = None if left and self.check_mode else self._find()  # the unit's stop deletes the container
         status = current.status if current else ABSENT
         drift = self._drift(current, spec) if spec is not None else Drift()
-        actions = plan(status, self.params.state, drift.kind, self.params.restart, self.params.recreate)
+        planned = plan(status, self.params.state, drift.kind, self.params.restart, self.params.recreate)
+        actions = left + planned
         if CREATE in actions:  # before the first action: a recreate must not delete, then fail to create
             problem = create_problem(self.params, spec or {})
             if problem and self.check_mode:  # an earlier task, which check mode skipped, may make it
@@ -241,17 +301,96 @@ class ContainerManager:
             elif problem:
                 raise ContainerTaskError(problem, actions=[])
         if not self.check_mode:
-            for action in _fused(actions):
+            for action in _fused(planned):
                 self._execute(action)
         acted = bool(actions) and not self.check_mode
         final = self._find() if acted else current  # a no-op reads the container once
         if final is None:
             self.lock.discard()  # no container: no lock file left behind
-        elif acted and final.status == STOPPED and START in actions and self.params.state != STOPPED:
+        elif acted and final.status == STOPPED and START in planned and self.params.state != STOPPED:
             self._fail_exited()
         elif acted and self._unrecorded:
             self._record(final)
         return self._result(current, final, actions, drift)
+
+    # -- supervision ------------------------------------------------------
+
+    def _leave_supervision(self) -> t.List[str]:
+        """supervisor=none for a container one of our units supervises: the unit stops it (which deletes it) and
+        goes, so that the container is made anew, detached, with one owner. Nothing to do without a unit file."""
+        text = self.supervision.read_unit()
+        if text is None:
+            return []
+        self.unit_texts = (text, None)
+        status = self._unit_status()
+        current = self._find() if status.up else None  # a container beside a unit that is down is not its
+        observed = Observed(container=current.status if current else ABSENT, unit_file=True,
+                            up=status.up, failed=status.failed, enabled=status.enabled)
+        actions = plan_supervised(observed, Declared(ABSENT, enabled=False))
+        self._act_supervised(actions, None)
+        return actions
+
+    def _unit_status(self) -> UnitStatus:
+        try:
+            return self.supervision.status()
+        except SystemdError as exc:
+            raise ContainerTaskError("supervisor: cannot read unit %s: %s" % (self.supervision.unit, exc),
+                                     **exc.as_dict())
+
+    def _act_supervised(self, actions: t.List[str], unit_text: t.Optional[str]) -> None:
+        """Carry out a supervised plan (nothing in check mode); a failure names the step and the journal."""
+        if self.check_mode:
+            return
+        systemd, unit = self.supervision.systemctl, self.supervision.unit
+        steps: t.Dict[str, t.Callable[[], None]] = {
+            Step.WRITE_UNIT: lambda: self.supervision.write_unit(unit_text or ""),
+            Step.REMOVE_UNIT: self._remove_unit,
+            Step.ENABLE: lambda: systemd.enable(unit),
+            Step.DISABLE: lambda: systemd.disable(unit),
+            Step.RESET_FAILED: lambda: systemd.reset_failed(unit),
+            Step.START: lambda: self._unit_started(Step.START, systemd.start),
+            Step.RESTART: lambda: self._unit_started(Step.RESTART, systemd.restart),
+            Step.STOP: lambda: systemd.stop(unit, self.params.stop_timeout + KILL_WAIT_SECONDS + self.runc.timeout),
+            Step.PAUSE: lambda: self.runc.pause(self.params.id),
+            Step.RESUME: lambda: self.runc.resume(self.params.id),
+            Step.UPDATE: self._update,
+            Step.REMOVE_DETACHED: self._remove_detached,
+        }
+        for action in actions:
+            try:
+                steps[action]()
+            except (SystemdError, RuncError) as exc:
+                raise ContainerTaskError("%s of container %s (unit %s) failed: %s; its output and runc's are in "
+                                         "journalctl -u %s" % (action, self.params.id, unit, exc, unit),
+                                         actions=self.done, **exc.as_dict())
+            self.done.append(action)
+
+    def _unit_started(self, action: str, call: t.Callable[[str], None]) -> None:
+        """systemctl start (or restart), then wait until runc runs the container or the unit gave up."""
+        call(self.supervision.unit)
+        self._unrecorded = True
+
+        def running() -> bool:
+            state = self.runc.find(self.params.id)
+            return state is not None and state.status == RUNNING
+
+        _poll_until(lambda: running() or not self.supervision.status().up, self.runc.timeout)
+        if self.params.wait_started and _poll_until(lambda: not running(), self.params.wait_started):
+            unit = self.supervision.unit
+            raise ContainerTaskError(
+                "container %s stopped within wait_started (%s s) after systemctl started it; systemd restarts it as "
+                "restart_policy says; its output and runc's are in journalctl -u %s"
+                % (self.params.id, self.params.wait_started, unit), actions=self.done + [action])
+
+    def _remove_unit(self) -> None:
+        self.supervision.remove_unit()
+        remove_record(self.supervision.places.record_dir, self.params.id)
+
+    def _remove_detached(self) -> None:
+        """Stop and delete, with runc, a container its unit does not own (made detached, or left over)."""
+        self._stop()
+        self.runc.delete(self.params.id, DeleteOptions(force=True))
+        remove_record(self.params.root, self.params.id)
 
     # -- reading ----------------------------------------------------------
 
@@ -267,10 +406,20 @@ class ContainerManager:
         record = read_record(self.params.root, self.params.id) if current else None
         if record is not None and current is not None and record.created != current.created:
             record = None  # written for an earlier container of the same id
-        salt = record.salt if record else secrets.token_hex(16)
-        self._declared = _Declared(spec, spec_digest(spec), salt, masked_spec(spec, salt))
+        self._declare(spec, record)
         if current is None or current.status == CREATING:
             return Drift()
+        return self._classified(current.bundle, record, spec)
+
+    def _declare(self, spec: t.Dict[str, t.Any], record: t.Optional[ContainerRecord]) -> _Declared:
+        """The declared spec, digested and masked with the record's salt (a new one without a record)."""
+        salt = record.salt if record else secrets.token_hex(16)
+        self._declared = _Declared(spec, spec_digest(spec), salt, masked_spec(spec, salt))
+        return self._declared
+
+    def _classified(self, bundle: str, record: t.Optional[ContainerRecord], spec: t.Dict[str, t.Any]) -> Drift:
+        """The drift from a container made from ``bundle`` (and ``record``) to the declared spec."""
+        declared = self._require_declared()
         if record is None:
             self.warnings.append(
                 "container %s has no record of the config it was created from (made outside this module?): "
@@ -278,8 +427,8 @@ class ContainerManager:
                 % self.params.id
             )
         drift = classify(
-            current.bundle, self.params.bundle or "", record.spec if record else None,
-            self._declared.masked, record is not None and record.digest == self._declared.digest,
+            bundle, self.params.bundle or "", record.spec if record else None,
+            declared.masked, record is not None and record.digest == declared.digest,
         )
         return with_image_drift(drift, record.image, image_digest(spec)) if record else drift
 
@@ -443,7 +592,7 @@ class ContainerManager:
 
     def _result(self, current: t.Optional[ContainerState], final: t.Optional[ContainerState],
                 actions: t.List[str], drift: Drift) -> t.Dict[str, t.Any]:
-        return {
+        result = {
             "changed": bool(actions),
             "actions": actions,
             "container": final.to_dict() if final else {},
@@ -451,6 +600,8 @@ class ContainerManager:
             "warnings": self.warnings,
             "diff": self._difference(current, drift).to_dict(),
         }
+        result.update(exit_status(self.unit_status))
+        return result
 
     def _difference(self, current: t.Optional[ContainerState], drift: Drift) -> Difference:
         difference = Difference()
@@ -459,6 +610,8 @@ class ContainerManager:
                        self.params.bundle if self.params.state != ABSENT else None)
         if drift.fields:
             difference.add("spec", *drift.spec_diff())
+        if self.unit_texts is not None and self.unit_texts[0] != self.unit_texts[1]:
+            difference.add("unit", *self.unit_texts)
         return difference
 
 
@@ -474,13 +627,3 @@ def create_problem(params: ContainerParams, spec: t.Mapping[str, t.Any]) -> t.Op
     if params.pid_file and not os.path.isdir(os.path.dirname(os.path.abspath(params.pid_file))):
         return "pid_file: directory %s does not exist; create it first" % os.path.dirname(params.pid_file)
     return record_problem(params.root, params.id)
-
-
-def manage_container(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
-                     check_mode: bool, diff: bool) -> t.Dict[str, t.Any]:
-    """The module's one call: the result dict, or ContainerTaskError (a TaskError).
-
-    The options are validated (the id first) before ``make_runc`` looks for runc.
-    """
-    params = ContainerParams.from_options(options)
-    return ContainerManager(make_runc(), params, check_mode=check_mode).run()

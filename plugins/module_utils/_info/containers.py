@@ -19,6 +19,9 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState, Event
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import LIVE
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.exit_status import UNSUPERVISED, known_exit_status
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import UNIT_DIR, unit_name, unit_path
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import Systemctl, SystemdError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,6 +35,7 @@ class InfoRequest:
     host: bool = True
     criu: t.Optional[str] = None
     features: bool = False
+    unit_dir: str = UNIT_DIR  # where supervised containers' units are (tests point it elsewhere)
 
     def __post_init__(self) -> None:
         for container_id in self.ids or ():
@@ -98,19 +102,41 @@ def _live_extras(runc: Runc, state: ContainerState, request: InfoRequest) -> t.D
     return extras
 
 
+def exit_status_extra(runc: Runc, container_id: str, unit_dir: str) -> t.Dict[str, t.Any]:
+    """``exit_status`` from systemd when a unit of runc_container supervises the container; else None and
+    ``exit_status_reason``. A systemctl that fails is reported, not raised."""
+    if not os.path.exists(unit_path(container_id, unit_dir)):
+        return {"exit_status": None, "exit_status_reason": UNSUPERVISED}
+    unit = unit_name(container_id)
+    try:
+        status = Systemctl(runner=runc.runner, timeout=runc.timeout).show(unit)
+    except SystemdError as exc:
+        return {"exit_status": None, "exit_status_reason": "unknown: %s" % exc}
+    return {"exit_status": dict(known_exit_status(status), unit=unit, active_state=status.active_state)}
+
+
 def describe(runc: Runc, state: ContainerState, request: InfoRequest) -> t.Dict[str, t.Any]:
     entry = state.to_dict()
     entry["exists"] = True
     entry.update(_live_extras(runc, state, request))
     if request.spec:
         entry.update(_spec_extra(state))
+    entry.update(exit_status_extra(runc, state.id, request.unit_dir))
+    return entry
+
+
+def _missing(runc: Runc, container_id: str, request: InfoRequest) -> t.Dict[str, t.Any]:
+    """A container runc does not have; a supervised one that stopped still has its unit's exit status."""
+    entry: t.Dict[str, t.Any] = {"id": container_id, "exists": False}
+    if os.path.exists(unit_path(container_id, request.unit_dir)):
+        entry.update(exit_status_extra(runc, container_id, request.unit_dir))
     return entry
 
 
 def gather_info(runc: Runc, request: InfoRequest) -> t.Dict[str, t.Any]:
     """The module's result: ``containers`` (and ``host`` unless turned off); ``changed`` is always false."""
     containers = [
-        describe(runc, state, request) if state is not None else {"id": container_id, "exists": False}
+        describe(runc, state, request) if state is not None else _missing(runc, container_id, request)
         for container_id, state in select(list_containers(runc), request.ids)
     ]
     result: t.Dict[str, t.Any] = {"changed": False, "containers": containers}

@@ -27,6 +27,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.manager i
     ContainerTaskError,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import ABSENT, CREATE
+from ansible_collections.ocitools.runc.plugins.module_utils._container.task import container_manager
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import state_root
@@ -50,7 +51,7 @@ class Stack:
         self.prune = prune
         self.check_mode = check_mode
         self.diff = diff
-        self.managers = {d.id: ContainerManager(runc, d.params, check_mode) for d in self.declarations}
+        self.managers = {d.id: container_manager(runc, d.params, check_mode) for d in self.declarations}
         self.results: t.Dict[str, t.Dict[str, t.Any]] = {}
         self.pruned: t.List[t.Dict[str, t.Any]] = []
         self.pids: t.Dict[str, t.Optional[int]] = {}

@@ -113,3 +113,22 @@ def test_unreadable_bundle_fails_cleanly(run_module: RunModule, runner: t.Any, a
 def test_bad_id_is_refused_before_runc_is_looked_for(run_module: RunModule, args: t.Any) -> None:
     result = run_module(runc_container.main, args(id="a/b", executable="/no/such/runc"))
     assert result["failed"] and result["msg"].startswith("id: "), result
+
+
+@pytest.mark.parametrize("given,message", [
+    ({"state": "created"}, "state: created is not possible with supervisor=systemd"),
+    ({"restart_policy": "sometimes"}, "value of restart_policy must be one of: no, on-failure, always"),
+])
+def test_supervision_options_are_checked_before_anything_runs(run_module: RunModule, runner: t.Any, args: t.Any,
+                                                              given: t.Dict[str, t.Any], message: str) -> None:
+    result = run_module(runc_container.main, args(supervisor="systemd", **given), runner=runner)
+    assert result["failed"] and message in result["msg"], result
+    assert runner.calls == []
+
+
+def test_unsupervised_result_says_why_the_exit_status_is_unknown(run_module: RunModule, runner: t.Any,
+                                                                 recorded: t.Any, args: t.Any) -> None:
+    runner.respond(stderr=recorded(MISSING), rc=1)
+    result = run_module(runc_container.main, args(), runner=runner, check_mode=True)
+    assert [result[name] for name in ("exit_code", "oom_killed", "started_at", "finished_at", "restarts")] == [None] * 5
+    assert result["exit_status_reason"].startswith("unknown: runc keeps none for a detached container")

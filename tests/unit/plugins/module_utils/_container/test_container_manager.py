@@ -15,8 +15,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.manager i
     ContainerManager,
     ContainerParams,
     ContainerTaskError,
-    manage_container,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._container.task import manage_container
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO

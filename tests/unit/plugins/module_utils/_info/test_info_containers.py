@@ -18,6 +18,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import parse_event
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.exit_status import UNSUPERVISED
 
 Recorded = t.Callable[[str], str]
 
@@ -43,6 +44,7 @@ def test_every_container_in_one_call(runc: Runc, runner: t.Any, recorded: Record
         "bundle": "/tmp/ocit-fixtures.g8mzf8b9/bundles/fx-running", "rootfs": "/tmp/ocit-fixtures.g8mzf8b9/rootfs",
         "created": "2026-11-29T02:03:44.623834231Z", "owner": "root", "oci_version": "1.0.2-dev",
         "annotations": {"org.example.owner": "fixtures", "org.example/role": "web"},
+        "exit_status": None, "exit_status_reason": UNSUPERVISED,
     }
     assert subcommands(runner) == ["list"]
 
@@ -120,3 +122,40 @@ def test_stats_summary(recorded: Recorded) -> None:
     assert summary["memory"]["usage"]["usage"] == 675840
     assert summary["cpu"]["usage"]["total"] == 10820423
     assert "cpuset" not in summary and "raw" not in summary["memory"]
+
+
+SHOW_RESTARTED = (Path(__file__).resolve().parents[3] / "fixtures" / "systemd-252" / "show-restarted.txt").read_text()
+
+
+def test_a_supervised_container_has_its_exit_status_from_systemd(runc: Runc, runner: t.Any, recorded: Recorded,
+                                                                 tmp_path: Path) -> None:
+    units = tmp_path / "units"
+    units.mkdir()
+    (units / "ocitools-runc-fx-running.service").write_text("[Service]\n")
+    (units / "ocitools-runc-stopped-one.service").write_text("[Service]\n")
+    runner.respond_to("list", stdout=recorded("list-three.json"))
+    runner.respond_to("show", stdout=SHOW_RESTARTED)
+
+    result = gather_info(runc, InfoRequest(ids=["fx-running", "fx-paused", "stopped-one", "nothing"], host=False,
+                                           unit_dir=str(units)))
+
+    running, paused, stopped, nothing = result["containers"]
+    assert running["exit_status"] == {"unit": "ocitools-runc-fx-running.service", "active_state": "active",
+                                      "exit_code": None, "oom_killed": False, "started_at": "2026-11-29T17:00:00+00:00",
+                                      "finished_at": None, "restarts": 1}
+    assert "exit_status_reason" not in running
+    assert paused["exit_status"] is None and paused["exit_status_reason"] == UNSUPERVISED
+    assert not stopped["exists"] and stopped["exit_status"]["unit"] == "ocitools-runc-stopped-one.service"
+    assert nothing == {"id": "nothing", "exists": False}
+    assert [call.argv[-1] for call in runner.calls if "show" in call.argv] == [
+        "ocitools-runc-fx-running.service", "ocitools-runc-stopped-one.service"]
+
+
+def test_a_failing_systemctl_is_reported_not_raised(runc: Runc, runner: t.Any, recorded: Recorded,
+                                                    tmp_path: Path) -> None:
+    (tmp_path / "ocitools-runc-fx-running.service").write_text("[Service]\n")
+    runner.respond_to("list", stdout=recorded("list-three.json"))
+    runner.respond_to("show", stderr="Failed to connect to bus: No such file or directory", rc=1)
+    result = gather_info(runc, InfoRequest(ids=["fx-running"], host=False, unit_dir=str(tmp_path)))
+    entry = result["containers"][0]
+    assert entry["exit_status"] is None and "Failed to connect to bus" in entry["exit_status_reason"]
