@@ -42,8 +42,8 @@ def _sleeper(container_id: str, **options: t.Any) -> t.Dict[str, t.Any]:
                 **options)
 
 
-def test_supervisor_systemd_without_systemd_fails_before_any_change(ansible: t.Any, tmp_path: Path,
-                                                                     runc_root: Path) -> None:
+def test_supervisor_systemd_without_systemd_fails_before_any_change(
+        ansible: t.Any, tmp_path: Path, runc_root: Path) -> None:
     run = _run(ansible, tmp_path, runc_root, [_sleeper("c13-wl-plain"), _sleeper("c13-wl-unit", supervisor="systemd")])
     message = _failure(run)
     assert "supervisor systemd for c13-wl-unit, but systemd does not run as the init system" in message
