@@ -35,37 +35,38 @@ def _unit(container_id: str) -> str:
 class Lab:
     """The lab machine, its containers made by the tests, and the plays on it."""
 
-    def __init__(self, lab: MachineLab, ansible: t.Any) -> None:
+    def __init__(self, lab: MachineLab, ansible: t.Any, machine: str = MACHINE) -> None:
         self.lab = lab
         self.ansible = ansible
+        self.machine = machine
         self.ids: t.Set[str] = set()
 
     def bundle(self, container_id: str, script: str) -> str:
         """A busybox bundle in the machine running ``sh -c script``; its path inside the machine."""
         inside = "/%s/%s" % (BUNDLES, container_id)
-        rootfs_setup.make_bundle(self.lab.rootfs(MACHINE) / inside.lstrip("/"), ["sh", "-c", script], readonly=False)
+        rootfs_setup.make_bundle(self.lab.rootfs(self.machine) / inside.lstrip("/"), ["sh", "-c", script], readonly=False)
         return inside
 
     def play(self, container: t.Mapping[str, t.Any], check: bool = False, diff: bool = False, info: bool = False,
              path: t.Optional[str] = None) -> t.Dict[str, t.Any]:
         """Run the play with ``container`` as runc_container's options; the task results by task name."""
         self.ids.add(container["id"])
-        extra: t.Dict[str, t.Any] = {"sup_container": dict(container), "sup_info": info}
+        extra: t.Dict[str, t.Any] = {"sup_container": dict(container), "sup_info": info, "sup_host": self.machine}
         if path:
             extra["sup_path"] = path
         run = self.ansible.playbook(PLAYBOOK, extra, inventory=self.lab.inventory, extra_env=self.lab.env(),
                                     check=check, diff=diff)
-        results = {task.task: task.result for task in run.tasks if task.host == MACHINE}
+        results = {task.task: task.result for task in run.tasks if task.host == self.machine}
         assert run.rc == 0, "%s\n%s" % (json.dumps(results, indent=1)[-4000:], run.stdout[-3000:])
         return results
 
     def sh(self, *argv: str) -> str:
-        result = self.lab.machine_exec(MACHINE, list(argv))
+        result = self.lab.machine_exec(self.machine, list(argv))
         assert result.returncode == 0, "%s: rc=%d %s" % (argv, result.returncode, result.stderr)
         return result.stdout.strip()
 
     def state(self, container_id: str) -> t.Optional[t.Dict[str, t.Any]]:
-        result = self.lab.machine_exec(MACHINE, ["runc", "state", container_id])
+        result = self.lab.machine_exec(self.machine, ["runc", "state", container_id])
         return json.loads(result.stdout) if result.returncode == 0 else None
 
     def pid(self, container_id: str) -> t.Optional[int]:
@@ -82,23 +83,26 @@ def _show_text(sup: Lab, container_id: str) -> str:
 
 
 @pytest.fixture
-def sup(machine_lab: MachineLab, ansible: t.Any) -> t.Iterator[Lab]:
-    """The lab; afterwards every container a test declared is made absent, which must leave no unit, record or container."""
-    lab = Lab(machine_lab, ansible)
+def sup(machine_lab: MachineLab, ansible: t.Any, request: pytest.FixtureRequest) -> t.Iterator[Lab]:
+    """A lab machine (lab1 unless parametrized); afterwards every container a test declared is made absent, which
+    must leave no unit, record or container."""
+    lab = Lab(machine_lab, ansible, getattr(request, "param", MACHINE))
     yield lab
     for container_id in sorted(lab.ids):
         lab.play({"id": container_id, "state": "absent", "supervisor": "systemd"})
         assert lab.show(container_id)["LoadState"] == "not-found"
         assert lab.state(container_id) is None
-        assert lab.lab.machine_exec(MACHINE, ["test", "-e", "/etc/systemd/system/" + _unit(container_id)]).returncode == 1
-        assert lab.lab.machine_exec(MACHINE, ["test", "-e", "/var/lib/ocitools-runc/supervised/%s@ocitools.json"
-                                              % container_id]).returncode == 1
+        assert lab.lab.machine_exec(lab.machine, ["test", "-e", "/etc/systemd/system/" + _unit(container_id)]).returncode == 1
+        assert lab.lab.machine_exec(lab.machine, ["test", "-e", "/var/lib/ocitools-runc/supervised/%s@ocitools.json"
+                                                  % container_id]).returncode == 1
 
 
 def _supervised(container_id: str, bundle: str, **options: t.Any) -> t.Dict[str, t.Any]:
     return dict({"id": container_id, "bundle": bundle, "supervisor": "systemd"}, **options)
 
 
+# bookworm (systemd 252, runc 1.1.5) and trixie (systemd 257, runc 1.1.15)
+@pytest.mark.parametrize("sup", ["ocitools-lab1", "ocitools-lab2"], indirect=True)
 def test_always_comes_back_after_kill_9_and_runc_kill(sup: Lab) -> None:
     container = _supervised("sup-always", sup.bundle("sup-always", SERVICE), restart_policy="always", restart_delay=1)
 
@@ -115,7 +119,7 @@ def test_always_comes_back_after_kill_9_and_runc_kill(sup: Lab) -> None:
     sup.sh("kill", "-9", str(old_pid))
     killed = time.monotonic()
     wait_for(lambda: sup.pid("sup-always") not in (None, old_pid), 1 + 2, "a new container pid after kill -9")
-    print("kill -9 -> running again in %.2fs" % (time.monotonic() - killed))
+    print("%s: kill -9 -> running again in %.2fs" % (sup.machine, time.monotonic() - killed))
     print("systemctl show after the restart:\n%s" % _show_text(sup, "sup-always"))
     after = sup.play(container, info=True)
 
@@ -159,7 +163,7 @@ def test_enabled_container_is_back_after_a_reboot(sup: Lab) -> None:
     container = _supervised("sup-boot", sup.bundle("sup-boot", SERVICE), enabled=True)
     before = sup.play(container)["Container"]["container"]
 
-    rebooted = sup.lab.converge({"runc_machine_state": "rebooted"}, limit=MACHINE)
+    rebooted = sup.lab.converge({"runc_machine_state": "rebooted"}, limit=sup.machine)
     assert rebooted.rc == 0, rebooted.stdout[-3000:]
     started = time.monotonic()
     wait_for(lambda: sup.pid("sup-boot") is not None, 60, "sup-boot to run after the reboot")
@@ -211,7 +215,7 @@ def _recorder(sup: Lab) -> str:
     """A directory in the machine with runc and systemctl wrappers that log every call; its PATH."""
     for name, real in (("systemctl", "/usr/bin/systemctl"), ("runc", "/usr/sbin/runc")):
         script = '#!/bin/sh\necho "%s $*" >> %s/calls.log\nexec %s "$@"\n' % (name, RECORDER, real)
-        target = sup.lab.rootfs(MACHINE) / RECORDER.lstrip("/") / "bin" / name
+        target = sup.lab.rootfs(sup.machine) / RECORDER.lstrip("/") / "bin" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(script)
         target.chmod(0o755)
@@ -227,7 +231,7 @@ def _subcommand(call: str) -> str:
 
 
 def _calls(sup: Lab) -> t.List[str]:
-    log = sup.lab.rootfs(MACHINE) / RECORDER.lstrip("/") / "calls.log"
+    log = sup.lab.rootfs(sup.machine) / RECORDER.lstrip("/") / "calls.log"
     return log.read_text().splitlines() if log.exists() else []
 
 

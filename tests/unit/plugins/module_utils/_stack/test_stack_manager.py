@@ -214,3 +214,12 @@ def test_an_image_not_in_the_store_fails_before_runc_is_looked_up(tmp_path: Path
     entry = {"id": "web", "bundle": str(bundles / "web"), "image": "r/app:1", "image_store": str(tmp_path / "none")}
     with pytest.raises(ContainerTaskError, match=r"^containers\[0\]\.image: docker://r/app:1 is not in the image store"):
         manage_stack({"containers": [entry]}, no_runc, False, False)
+
+
+def test_a_supervised_entry_goes_to_systemd(sim: SimulatedRunc, tmp_path: Path, bundles: Path) -> None:
+    # this unit-test host runs no systemd: the supervised entry fails, naming itself, before any change
+    assert not Path("/run/systemd/system").is_dir(), "the unit tests expect a host without systemd"
+    with pytest.raises(ContainerTaskError) as caught:
+        stack(sim, tmp_path, [declare(bundles, "web"), declare(bundles, "db", supervisor="systemd")])
+    assert caught.value.msg.startswith("containers[1] (db): supervisor: systemd is not running on this host")
+    assert list(sim.containers) == ["web"]
