@@ -25,10 +25,12 @@ from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names impor
     RECORD_DIR,
     SYSTEMD_RUNTIME_DIR,
     UNIT_DIR,
+    UNIT_PREFIX,
+    UNIT_SUFFIX,
     unit_name,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import Systemctl, UnitStatus
-from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import ServicePolicy, UnitSpec
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import ServicePolicy, UnitSpec, quote_word
 
 UNIT_MODE = 0o644
 RECORD_DIR_MODE = 0o700
@@ -67,6 +69,24 @@ def unit_spec(runc: Runc, root: str, container_id: str, run: RunOptions, policy:
         policy=dataclasses.replace(policy, kill_signal=signal_name(policy.kill_signal)),
         success_exit_status=[128 + _signal_number(policy.kill_signal)],
     )
+
+
+def supervised_ids(root: str, places: SystemdPlaces = SystemdPlaces()) -> t.List[str]:
+    """Ids of the containers that one of our units runs under runc root ``root``, running or not
+    (a stopped supervised container is in no ``runc list``, but its unit would start it at boot)."""
+    try:
+        names = sorted(os.listdir(places.unit_dir))
+    except FileNotFoundError:
+        return []
+    runc_root = " --root %s " % quote_word(root)  # as unit_spec writes it, in ExecStart and ExecStopPost
+    found = []
+    for name in names:
+        if not (name.startswith(UNIT_PREFIX) and name.endswith(UNIT_SUFFIX)):
+            continue
+        with open(os.path.join(places.unit_dir, name), encoding="utf-8") as handle:
+            if runc_root in handle.read():
+                found.append(name[len(UNIT_PREFIX):-len(UNIT_SUFFIX)])
+    return found
 
 
 class Supervision:

@@ -28,6 +28,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.manager i
     ContainerTaskError,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import ABSENT, CREATE
+from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import SystemdPlaces, supervised_ids
 from ansible_collections.ocitools.runc.plugins.module_utils._container.task import container_manager
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
@@ -53,14 +54,15 @@ class Stack:
     """Declared containers under one root; ``run()`` returns the module result."""
 
     def __init__(self, runc: StackRunc, declarations: t.Sequence[Declaration], root: str, prune: bool,
-                 check_mode: bool = False, diff: bool = False) -> None:
+                 check_mode: bool = False, diff: bool = False, places: SystemdPlaces = SystemdPlaces()) -> None:
         self.runc = runc
+        self.places = places
         self.declarations = list(declarations)
         self.root = root
         self.prune = prune
         self.check_mode = check_mode
         self.diff = diff
-        self.managers = {d.id: container_manager(runc, d.params, check_mode) for d in self.declarations}
+        self.managers = {d.id: container_manager(runc, d.params, check_mode, places) for d in self.declarations}
         self.results: t.Dict[str, t.Dict[str, t.Any]] = {}
         self.pruned: t.List[t.Dict[str, t.Any]] = []
         self.pids: t.Dict[str, t.Optional[int]] = {}
@@ -73,9 +75,9 @@ class Stack:
             listed = self._read(lambda: self.runc.read_all(self.managers), "runc list")
             self._converge_all()
             if self.prune:
-                for state in listed:
-                    if state.id not in self.managers:
-                        self.pruned.append(self._remove(held, state.id))
+                undeclared = {state.id for state in listed} | set(supervised_ids(self.root, self.places))
+                for container_id in sorted(undeclared - set(self.managers)):
+                    self.pruned.append(self._remove(held, container_id))
         return self._result()
 
     # -- one container ----------------------------------------------------
@@ -174,7 +176,7 @@ class Stack:
 
     def _remove(self, held: contextlib.ExitStack, container_id: str) -> t.Dict[str, t.Any]:
         params = ContainerParams(id=container_id, state=ABSENT, bundle=None, root=self.root)
-        manager = ContainerManager(self.runc, params, self.check_mode)
+        manager = ContainerManager(self.runc, params, self.check_mode, self.places)
         self._lock(held, manager)
         try:
             result = manager.converge_held(None)

@@ -24,9 +24,11 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.supervisi
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
+from ansible_collections.ocitools.runc.plugins.module_utils._stack.manager import Stack
+from ansible_collections.ocitools.runc.plugins.module_utils._stack.reads import StackRunc
 
 UNIT = "ocitools-runc-web.service"
-READ_ONLY = {("systemctl", "show"), ("runc", "state")}
+READ_ONLY = {("systemctl", "show"), ("runc", "state"), ("runc", "list")}
 _SHOW = ("LoadState={load}\nActiveState={active}\nSubState={sub}\nResult={result}\nMainPID={pid}\n"
          "ExecMainStatus={status}\nExecMainCode={code}\nExecMainStartTimestamp=Sun 2026-11-29 16:40:00 UTC\n"
          "ExecMainExitTimestamp=\nNRestarts={restarts}\nUnitFileState={file_state}\n")
@@ -105,6 +107,9 @@ class SimulatedHost:
             return None
         return json.dumps({"id": "web", "pid": 42, "status": self.container, "bundle": "/b", "rootfs": "",
                            "created": "t"})
+
+    def _runc_list(self, words: t.List[str]) -> str:
+        return "[%s]" % (self._runc_state(words) or "")
 
     def _runc_run(self, words: t.List[str]) -> str:
         self.container, self.detached = "running", True
@@ -338,3 +343,25 @@ def test_enabled_follows_the_state_unless_given(state: str, enabled: bool, bundl
     options = {"id": "web", "bundle": str(bundle), "state": state, "supervisor": "systemd"}
     assert ContainerParams.from_options(options).enabled is enabled
     assert ContainerParams.from_options(dict(options, enabled=not enabled)).enabled is (not enabled)
+
+
+def test_prune_removes_a_stopped_supervised_container_that_runc_does_not_list(host: SimulatedHost, places: SystemdPlaces,
+                                                                               bundle: Path, tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    converge(host, places, root, bundle=str(bundle))
+    host._systemctl_stop([])  # a hand systemctl stop: runc lists nothing, the enabled unit would start it at boot
+    other_root = Path(places.unit_dir) / "ocitools-runc-db.service"  # a unit of another runc root stays
+    other_root.write_text("[Service]\nExecStart=/usr/sbin/runc --root /run/other run --bundle /b db\n")
+    host.calls.clear()
+    runc = Runc(GlobalOptions(command="/usr/sbin/runc"), runner=host, timeout=2)
+
+    def prune(check_mode: bool = False) -> t.Dict[str, t.Any]:
+        return Stack(StackRunc(runc), [], str(root), prune=True, check_mode=check_mode, places=places).run()
+
+    planned = prune(check_mode=True)
+    assert [(entry["id"], entry["actions"]) for entry in planned["pruned"]] == [("web", ["disable", "remove_unit"])]
+    assert host.mutating() == []
+    done = prune()
+    assert done["changed"] and done["pruned"][0]["actions"] == ["disable", "remove_unit"]
+    assert os.listdir(places.unit_dir) == [other_root.name] and os.listdir(places.record_dir) == []
+    assert not prune()["changed"]
