@@ -220,8 +220,8 @@ options:
   prune:
     description:
       - Delete (stop first) every container under O(root) whose id is not in O(containers).
-      - That includes containers supervised by systemd under O(root) that are stopped (runc lists them no more, but
-        their enabled unit would start them at boot): their unit is disabled and removed.
+      - That includes stopped containers that systemd supervised under O(root). runc lists them no more, but their
+        enabled unit would start them at boot, so their unit is disabled and removed.
     type: bool
     default: false
 notes:

@@ -345,8 +345,8 @@ def test_enabled_follows_the_state_unless_given(state: str, enabled: bool, bundl
     assert ContainerParams.from_options(dict(options, enabled=not enabled)).enabled is (not enabled)
 
 
-def test_prune_removes_a_stopped_supervised_container_that_runc_does_not_list(host: SimulatedHost, places: SystemdPlaces,
-                                                                               bundle: Path, tmp_path: Path) -> None:
+def test_prune_removes_a_stopped_supervised_container_that_runc_does_not_list(
+        host: SimulatedHost, places: SystemdPlaces, bundle: Path, tmp_path: Path) -> None:
     root = tmp_path / "root"
     converge(host, places, root, bundle=str(bundle))
     host._systemctl_stop([])  # a hand systemctl stop: runc lists nothing, the enabled unit would start it at boot
