@@ -21,17 +21,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import time
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.polling import poll_until
 from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import Supervision
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import UnitStatus
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import command_line
 
 DROP_IN = "50-ocitools-checkpoint.conf"
-_FIRST_POLL = 0.05
-_MAX_POLL = 0.5
 
 
 def drop_in_text(exec_start: t.Optional[t.Sequence[str]] = None) -> str:
@@ -82,21 +80,10 @@ class SupervisedCheckpoint:
         """
         with self._drop_in():
             call()
-            if not self._poll(lambda: not self.supervision.status().up, timeout):
+            if not poll_until(lambda: not self.supervision.status().up, timeout):
                 raise RuncError("unit %s still runs %.0f seconds after the dump ended its container; see "
                                 "journalctl -u %s" % (self.unit, timeout, self.unit))
         self.supervision.systemctl.reset_failed(self.unit)
-
-    @staticmethod
-    def _poll(condition: t.Callable[[], bool], timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        pause = _FIRST_POLL
-        while not condition():
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(pause)
-            pause = min(pause * 2, _MAX_POLL)
-        return True
 
     def restore(self, argv: t.Sequence[str], alive: t.Callable[[], bool], timeout: float) -> None:
         """Start the unit with ``argv`` (a foreground ``runc restore``) as its command; return once ``alive()``.
@@ -115,7 +102,7 @@ class SupervisedCheckpoint:
                     gave_up.append(status)
                 return not status.up
 
-            if not self._poll(settled, timeout) or gave_up:
+            if not poll_until(settled, timeout) or gave_up:
                 status = gave_up[-1] if gave_up else self.supervision.status()
                 self.supervision.systemctl.reset_failed(self.unit)
                 raise RuncError(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
-import time
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
@@ -21,6 +20,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._common.difference i
 from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._common.file_tail import read_tail
 from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import length_problem
+from ansible_collections.ocitools.runc.plugins.module_utils._common.polling import poll_until
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import (
     ABSENT,
     CREATE,
@@ -87,8 +87,6 @@ KILL_WAIT_SECONDS = 10.0  # after SIGKILL to every process, the container is sto
 LOG_TAIL_BYTES = 2000
 # Upper bounds of the waits (the lock wait of the next task on the id adds up from stop_timeout).
 MAX_SECONDS = {"stop_timeout": 3600, "wait_started": 600}
-_FIRST_POLL = 0.02
-_MAX_POLL = 0.5
 
 
 _RUN = "run"  # create + start in one runc call (runc run --detach); reported as both
@@ -213,20 +211,6 @@ class _Declared:
     digest: str
     salt: str
     masked: t.Dict[str, t.Any]
-
-
-def _poll_until(condition: t.Callable[[], bool], seconds: float) -> bool:
-    """Call ``condition`` with growing pauses until it holds or ``seconds`` have passed."""
-    deadline = time.monotonic() + seconds
-    pause = _FIRST_POLL
-    while True:
-        if condition():
-            return True
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        time.sleep(min(pause, remaining))
-        pause = min(pause * 2, _MAX_POLL)
 
 
 def _log_tail(path: t.Optional[str]) -> str:
@@ -395,8 +379,8 @@ class ContainerManager:
             state = self.runc.find(self.params.id)
             return state is not None and state.status == RUNNING
 
-        _poll_until(lambda: running() or not self.supervision.status().up, self.runc.timeout)
-        if self.params.wait_started and _poll_until(lambda: not running(), self.params.wait_started):
+        poll_until(lambda: running() or not self.supervision.status().up, self.runc.timeout)
+        if self.params.wait_started and poll_until(lambda: not running(), self.params.wait_started):
             unit = self.supervision.unit
             raise ContainerTaskError(
                 "container %s stopped within wait_started (%s s) after systemctl started it; systemd restarts it as "
@@ -514,7 +498,7 @@ class ContainerManager:
     def _watch_started(self) -> None:
         """The readiness wait (wait_started): a container that stops within it fails the task."""
         params = self.params
-        if params.wait_started and _poll_until(lambda: self.runc.state(params.id).status == STOPPED, params.wait_started):
+        if params.wait_started and poll_until(lambda: self.runc.state(params.id).status == STOPPED, params.wait_started):
             self.done.append(START)
             self._fail_exited()
 
@@ -535,10 +519,10 @@ class ContainerManager:
         # A created container's process never ran: there is nothing to shut down gracefully.
         signal = "SIGKILL" if status == CREATED else params.stop_signal
         self._signal(KillOptions(signal=signal))
-        if _poll_until(self._is_stopped, params.stop_timeout):
+        if poll_until(self._is_stopped, params.stop_timeout):
             return
         self._signal(KillOptions(signal="SIGKILL", all=True))
-        if not _poll_until(self._is_stopped, KILL_WAIT_SECONDS):
+        if not poll_until(self._is_stopped, KILL_WAIT_SECONDS):
             raise ContainerTaskError(
                 "stop_timeout: container %s was still not stopped %.0f seconds after SIGKILL to all its processes"
                 % (params.id, KILL_WAIT_SECONDS), actions=self.done
