@@ -12,10 +12,10 @@ import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
     CreateOptions,
     ExecOptions,
-    GlobalOptions,
     KillOptions,
     UpdateOptions,
 )

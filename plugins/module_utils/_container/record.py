@@ -12,7 +12,6 @@ image digest the bundle was made from (runc_spec ``image``).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import secrets
@@ -30,8 +29,7 @@ def record_path(root: str, container_id: str) -> str:
     return os.path.join(root, container_id + RECORD_SUFFIX)
 
 
-@dataclasses.dataclass(frozen=True)
-class ContainerRecord:
+class ContainerRecord(t.NamedTuple):
     digest: str
     bundle: str
     created: str
@@ -40,7 +38,7 @@ class ContainerRecord:
     image: str = ""  # the image manifest digest the bundle was made from (runc_spec image), '' for none
 
     def to_json(self) -> str:
-        data = dataclasses.asdict(self)
+        data = self._asdict()
         data["format"] = _FORMAT
         return json.dumps(data, sort_keys=True)
 

@@ -6,80 +6,17 @@
 Flags follow the runc 1.1 man pages. ``runc checkpoint`` and ``runc restore``, whose options
 are declared as data with the runc release each needs, are in criu_options. Options never carry
 the container id or the subcommand name: the client adds those, so argv is assembled in one place.
+The global flags are in global_options.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
-import signal as _signal
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.flags import flag, value, values
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
-
-ROOTLESS_CHOICES = ("true", "false", "auto")
-LOG_FORMATS = ("text", "json")
-
-
-def _flag(argv: t.List[str], name: str, enabled: bool) -> None:
-    if enabled:
-        argv.append(name)
-
-
-def _value(argv: t.List[str], name: str, value: t.Optional[object]) -> None:
-    if value is not None and value != "":
-        argv.extend([name, str(value)])
-
-
-def _values(argv: t.List[str], name: str, values: t.Iterable[object]) -> None:
-    for value in values:
-        argv.extend([name, str(value)])
-
-
-def state_root(root: t.Optional[str] = None, euid: t.Optional[int] = None,
-               environ: t.Optional[t.Mapping[str, str]] = None) -> str:
-    """The state root runc uses: ``root`` (the ``--root`` option) when given, else runc's own default,
-    /run/runc, or $XDG_RUNTIME_DIR/runc for a non-root user who has one."""
-    if root:
-        return root
-    euid = os.geteuid() if euid is None else euid
-    environ = os.environ if environ is None else environ
-    runtime_dir = environ.get("XDG_RUNTIME_DIR")
-    if euid != 0 and runtime_dir:
-        return os.path.join(runtime_dir, "runc")
-    return "/run/runc"
-
-
-@dataclasses.dataclass(frozen=True)
-class GlobalOptions:
-    """Flags that precede every subcommand."""
-
-    command: str = "runc"
-    root: t.Optional[str] = None
-    debug: bool = False
-    log: t.Optional[str] = None
-    log_format: t.Optional[str] = None
-    criu: t.Optional[str] = None
-    systemd_cgroup: bool = False
-    rootless: t.Optional[str] = None
-
-    def __post_init__(self) -> None:
-        if self.log_format is not None and self.log_format not in LOG_FORMATS:
-            raise ValueError("log_format must be one of %s, got %r" % (", ".join(LOG_FORMATS), self.log_format))
-        if self.rootless is not None and self.rootless not in ROOTLESS_CHOICES:
-            raise ValueError("rootless must be one of %s, got %r" % (", ".join(ROOTLESS_CHOICES), self.rootless))
-
-    def args(self) -> t.List[str]:
-        argv: t.List[str] = []
-        _value(argv, "--root", self.root)
-        _flag(argv, "--debug", self.debug)
-        _value(argv, "--log", self.log)
-        _value(argv, "--log-format", self.log_format)
-        _value(argv, "--criu", self.criu)
-        _flag(argv, "--systemd-cgroup", self.systemd_cgroup)
-        _value(argv, "--rootless", self.rootless)
-        return argv
-
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.signals import normalize_signal
 
 @dataclasses.dataclass(frozen=True)
 class CreateOptions:
@@ -96,10 +33,10 @@ class CreateOptions:
 
     def args(self) -> t.List[str]:
         argv = ["--bundle", self.bundle]
-        _value(argv, "--console-socket", self.console_socket)
-        _value(argv, "--pid-file", self.pid_file)
-        _flag(argv, "--no-pivot", self.no_pivot)
-        _flag(argv, "--no-new-keyring", self.no_new_keyring)
+        value(argv, "--console-socket", self.console_socket)
+        value(argv, "--pid-file", self.pid_file)
+        flag(argv, "--no-pivot", self.no_pivot)
+        flag(argv, "--no-new-keyring", self.no_new_keyring)
         if self.preserve_fds:
             argv.extend(["--preserve-fds", str(self.preserve_fds)])
         argv.extend(self.extra_args)
@@ -120,9 +57,9 @@ class RunOptions(CreateOptions):
 
     def args(self) -> t.List[str]:
         argv = super().args()
-        _flag(argv, "--detach", self.detach)
-        _flag(argv, "--keep", self.keep)
-        _flag(argv, "--no-subreaper", self.no_subreaper)
+        flag(argv, "--detach", self.detach)
+        flag(argv, "--keep", self.keep)
+        flag(argv, "--no-subreaper", self.no_subreaper)
         return argv
 
 
@@ -134,27 +71,6 @@ class DeleteOptions:
         return ["--force"] if self.force else []
 
 
-def normalize_signal(value: t.Union[str, int]) -> str:
-    """Return a signal as runc accepts it: a number, or a name such as ``SIGTERM``.
-
-    Accepts ``SIGTERM``, ``TERM``, ``term``, ``15`` and ``"15"``.
-    """
-    if isinstance(value, bool):
-        raise ValueError("signal must be a name or a number, got %r" % (value,))
-    text = str(value).strip()
-    if text.isdigit():
-        number = int(text)
-        if not 0 < number < _signal.NSIG:
-            raise ValueError("signal number %d is out of range 1-%d" % (number, _signal.NSIG - 1))
-        return str(number)
-    name = text.upper()
-    if not name.startswith("SIG"):
-        name = "SIG" + name
-    if not hasattr(_signal.Signals, name) and not name.startswith("SIGRTM"):
-        raise ValueError("unknown signal %r: use a name such as SIGTERM or TERM, or a number" % (value,))
-    return name
-
-
 @dataclasses.dataclass(frozen=True)
 class KillOptions:
     signal: t.Union[str, int] = "SIGTERM"
@@ -162,7 +78,7 @@ class KillOptions:
 
     def args(self) -> t.List[str]:
         argv: t.List[str] = []
-        _flag(argv, "--all", self.all)
+        flag(argv, "--all", self.all)
         return argv
 
     def signal_arg(self) -> str:
@@ -219,23 +135,23 @@ class ExecOptions:
     def args(self, process_file: t.Optional[str] = None) -> t.List[str]:
         """Flags before the id; ``process_file`` is where the client wrote ``process``."""
         argv: t.List[str] = []
-        _value(argv, "--console-socket", self.console_socket)
-        _value(argv, "--process", process_file)
-        _value(argv, "--cwd", self.cwd)
-        _values(argv, "--env", self.env)
-        _flag(argv, "--tty", self.tty)
-        _value(argv, "--user", self.user)
-        _values(argv, "--additional-gids", self.additional_gids)
-        _flag(argv, "--detach", self.detach)
-        _value(argv, "--pid-file", self.pid_file)
-        _value(argv, "--process-label", self.process_label)
-        _value(argv, "--apparmor", self.apparmor)
-        _flag(argv, "--no-new-privs", self.no_new_privs)
-        _values(argv, "--cap", self.caps)
+        value(argv, "--console-socket", self.console_socket)
+        value(argv, "--process", process_file)
+        value(argv, "--cwd", self.cwd)
+        values(argv, "--env", self.env)
+        flag(argv, "--tty", self.tty)
+        value(argv, "--user", self.user)
+        values(argv, "--additional-gids", self.additional_gids)
+        flag(argv, "--detach", self.detach)
+        value(argv, "--pid-file", self.pid_file)
+        value(argv, "--process-label", self.process_label)
+        value(argv, "--apparmor", self.apparmor)
+        flag(argv, "--no-new-privs", self.no_new_privs)
+        values(argv, "--cap", self.caps)
         if self.preserve_fds:
             argv.extend(["--preserve-fds", str(self.preserve_fds)])
-        _values(argv, "--cgroup", self.cgroups)
-        _flag(argv, "--ignore-paused", self.ignore_paused)
+        values(argv, "--cgroup", self.cgroups)
+        flag(argv, "--ignore-paused", self.ignore_paused)
         argv.extend(self.extra_args)
         return argv
 
@@ -312,8 +228,8 @@ class EventsOptions:
 
     def args(self) -> t.List[str]:
         argv: t.List[str] = []
-        _value(argv, "--interval", self.interval)
-        _flag(argv, "--stats", self.stats)
+        value(argv, "--interval", self.interval)
+        flag(argv, "--stats", self.stats)
         return argv
 
 
@@ -324,5 +240,5 @@ class SpecOptions:
 
     def args(self) -> t.List[str]:
         argv = ["--bundle", self.bundle]
-        _flag(argv, "--rootless", self.rootless)
+        flag(argv, "--rootless", self.rootless)
         return argv
