@@ -15,7 +15,6 @@ nothing costs (issue 14).
 from __future__ import annotations
 
 import os
-import secrets
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
@@ -51,6 +50,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.drift imp
 from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, held_by_task
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import (
     ContainerRecord,
+    new_salt,
     read_record,
     record_problem,
     remove_record,
@@ -435,7 +435,7 @@ class ContainerManager:
 
     def _declare(self, spec: t.Dict[str, t.Any], record: t.Optional[ContainerRecord]) -> _Declared:
         """The declared spec, digested and masked with the record's salt (a new one without a record)."""
-        salt = record.salt if record else secrets.token_hex(16)
+        salt = record.salt if record else new_salt()
         self._declared = _Declared(spec, spec_digest(spec), salt, masked_spec(spec, salt))
         return self._declared
 

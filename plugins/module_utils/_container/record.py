@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.atomic_file import write_atomically
@@ -43,9 +42,15 @@ class ContainerRecord(t.NamedTuple):
         return json.dumps(data, sort_keys=True)
 
 
+def new_salt() -> str:
+    """A fresh salt for the env values of a record: 16 random bytes from the OS, in hex (as ``secrets.token_hex``
+    makes them; ``secrets`` itself is not loaded, for the cost of a task that changes nothing)."""
+    return os.urandom(16).hex()
+
+
 def record_for(bundle: str, spec: t.Mapping[str, t.Any], created: str) -> ContainerRecord:
     """A fresh record of the config a container was just made from (by a restore, say)."""
-    salt = secrets.token_hex(16)
+    salt = new_salt()
     return ContainerRecord(spec_digest(spec), bundle, created, salt, masked_spec(spec, salt), image_digest(spec))
 
 
