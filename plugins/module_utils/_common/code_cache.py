@@ -38,7 +38,8 @@ OPT_OUT = "OCITOOLS_RUNC_NO_CODE_CACHE"
 DIRECTORY_MODE = 0o700
 
 
-def cache_dir(environ: t.Mapping[str, str] = os.environ) -> str:
+def cache_dir(environ: t.Optional[t.Mapping[str, str]] = None) -> str:
+    environ = os.environ if environ is None else environ
     base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "ocitools-runc", "code")
 
@@ -161,10 +162,15 @@ def _zip_importer(entry: str) -> t.Optional[zipimport.zipimporter]:
     return importer if isinstance(importer, zipimport.zipimporter) else None
 
 
-def cache_compiled_code(environ: t.Mapping[str, str] = os.environ) -> None:
+def cache_compiled_code(environ: t.Optional[t.Mapping[str, str]] = None) -> None:
     """Load this collection's module_utils through the code cache (once per process); not with
     OCITOOLS_RUNC_NO_CODE_CACHE set in the module's environment."""
+    environ = os.environ if environ is None else environ
     if environ.get(OPT_OUT) or any(isinstance(finder, CachedFinder) for finder in sys.meta_path):
         return
     directory = cache_dir(environ)
-    sys.meta_path.insert(0, CachedFinder(CodeCache(directory if private_dir(directory) else None)))
+    finder = CachedFinder(CodeCache(directory if private_dir(directory) else None))
+    # just before Python's path finder, which would find the same modules; finders placed ahead of it stay ahead
+    where = next((index for index, known in enumerate(sys.meta_path) if known is importlib.machinery.PathFinder),
+                 len(sys.meta_path))
+    sys.meta_path.insert(where, finder)

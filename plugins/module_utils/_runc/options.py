@@ -18,6 +18,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.flags import f
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.signals import normalize_signal
 
+
 @dataclasses.dataclass(frozen=True)
 class CreateOptions:
     """``runc create``; ``io`` binds the container's stdio (never a pipe)."""

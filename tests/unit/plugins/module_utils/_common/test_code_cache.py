@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import marshal
 import os
 import sys
@@ -146,5 +147,7 @@ def test_installed_once_and_not_when_opted_out(monkeypatch, tmp_path):
     assert not any(isinstance(f, CachedFinder) for f in sys.meta_path)
     cache_compiled_code({"XDG_CACHE_HOME": str(tmp_path)})
     cache_compiled_code({"XDG_CACHE_HOME": str(tmp_path)})
-    assert sum(isinstance(f, CachedFinder) for f in sys.meta_path) == 1
-    assert sys.meta_path[0].cache.directory == str(tmp_path / "ocitools-runc" / "code")
+    finders = [f for f in sys.meta_path if isinstance(f, CachedFinder)]
+    assert len(finders) == 1
+    assert finders[0].cache.directory == str(tmp_path / "ocitools-runc" / "code")
+    assert sys.meta_path.index(finders[0]) + 1 == sys.meta_path.index(importlib.machinery.PathFinder)
