@@ -570,7 +570,7 @@ class ContainerManager:
         self.lock.discard()
 
     def _update(self) -> None:
-        from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import UpdateOptions
+        from ansible_collections.ocitools.runc.plugins.module_utils._runc.update_options import UpdateOptions
 
         declared = self._require_declared()
         self.runc.update(self.params.id, UpdateOptions(resources=live_resources(declared.spec)))

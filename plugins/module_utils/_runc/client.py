@@ -48,14 +48,14 @@ if t.TYPE_CHECKING:
         CriuOptions,
         RestoreOptions,
     )
+    from ansible_collections.ocitools.runc.plugins.module_utils._runc.exec_options import ExecOptions
     from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
         CreateOptions,
         DeleteOptions,
-        ExecOptions,
         KillOptions,
         RunOptions,
-        UpdateOptions,
     )
+    from ansible_collections.ocitools.runc.plugins.module_utils._runc.update_options import UpdateOptions
     from ansible_collections.ocitools.runc.plugins.module_utils._runc.report_parsers import Event, PsTable, RuncVersion
 
 DEFAULT_TIMEOUT = 60.0
