@@ -186,10 +186,10 @@ def main(argv: t.Sequence[str]) -> int:
 def report(args: argparse.Namespace, timed_alone: t.Sequence[t.Tuple[float, float]],
            timed_together: t.Sequence[t.Tuple[float, float]], boot: float, left: t.Sequence[str],
            load_before: float) -> None:
-    alone, together = [wall for wall, _ in timed_alone], [wall for wall, _ in timed_together]
+    alone, together = [wall for wall, _cpu in timed_alone], [wall for wall, _cpu in timed_together]
     ratio = statistics.median(b / a for a, b in zip(alone, together))
     cores = os.cpu_count() or 1
-    cpu_alone, cpu_together = (statistics.median(cpu for _, cpu in timed) for timed in (timed_alone, timed_together))
+    cpu_alone, cpu_together = (statistics.median(cpu for _wall, cpu in timed) for timed in (timed_alone, timed_together))
     print("\nfleet: runc_stack of %d containers per host over SSH (pipelining, forks=%d), %d runc machines (%s, %s), "
           "%d cores, load %.1f before the run and %.1f after it, median of %d pairs (A B A B ...)\n" % (
               args.containers, args.hosts, args.hosts, RELEASE, "+".join(LAB_PACKAGES), os.cpu_count() or 0,
