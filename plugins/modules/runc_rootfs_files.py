@@ -16,11 +16,11 @@ description:
     are right is left as it is; a file with the right content but another mode only gets its mode.
   - One task writes them all, which is quicker than one M(ansible.builtin.copy) per file (each of which runs two
     modules on the host).
-  - A path is a path in the container. A symbolic link in the root filesystem is never followed, since it means a
-    path in the container, not on the host; a directory on the way to a file that is a symbolic link fails the task
-    (write to the real path), and a symbolic link at the file's own place is replaced by the file.
+  - A path is a path in the container. Symbolic links in the root filesystem, on the way and at the file's own
+    place, are resolved inside it, as the container sees them (an absolute target starts at O(rootfs), C(..) never
+    goes above it), never on the host, as the P(ocitools.runc.runc#connection) connection plugin does.
   - The directories on the way must exist. A file is written anew, atomically (a temporary file beside it, then
-    renamed over it), so it belongs to the user the task runs as.
+    renamed over it); a new file belongs to the owner of its directory, a replaced one keeps its owner.
   - Runs no runc; the shared runc options are accepted and unused.
 author:
   - ocitools contributors (@ocitools)
@@ -29,7 +29,9 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: In check mode nothing is written; RV(changed_files) lists the files that would change.
+    description:
+      - In check mode nothing is written; RV(changed_files) lists the files that would change.
+      - A O(rootfs) that does not exist yet (a task before would have made it) counts as empty in check mode.
   diff_mode:
     support: full
     description: The content and mode of each changed file before (when it was a regular file) and after.

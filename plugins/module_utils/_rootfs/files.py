@@ -1,29 +1,33 @@
 # -*- coding: utf-8 -*-
 # Copyright: ocitools contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Files written from the host into a container's root filesystem, all in one task, without following its links.
+"""Files written from the host into a container's root filesystem, all in one task, as the container sees them.
 
-A path in a root filesystem means a path in the container: a symbolic link there (``/etc -> /x``) would aim a
-write by root on the host at the host's own files. So every directory on the way is opened from the rootfs with
-``O_NOFOLLOW`` (a link on the way fails the task), and a link at the file's own place is replaced by the file,
-never followed. Each file is replaced atomically (a temporary file beside it, then a rename) only when its
-content differs; a file whose content is right but whose mode is not is only ``chmod``-ed.
+A path in a root filesystem means a path in the container: a symbolic link there (``/etc/hosts -> /x``) must not
+aim a write by root on the host at the host's own files. Paths are resolved inside the rootfs the way the
+connection plugin does (``_connection/rootfs_io.py``: one component at a time, links resolved in the root, never
+above it). A file is written anew (a temporary file beside it, renamed over it) only when its content differs,
+and its mode is then set; a file whose content is right but whose mode is not is only ``chmod``-ed.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import errno
+import io
 import os
-import secrets
 import stat
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.difference import MISSING, Difference
 from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
+from ansible_collections.ocitools.runc.plugins.module_utils._connection.rootfs_io import (
+    RootfsIOError,
+    resolve_in_root,
+    write_file,
+)
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 
-DIRECTORY_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
 MAX_CONTENT = 1024 * 1024  # bytes: configuration files, not images
 
 
@@ -39,9 +43,9 @@ class WantedFile:
 
 @dataclasses.dataclass(frozen=True)
 class FoundFile:
-    """What is at a file's place now: a regular file (content, mode), or something else (``kind``)."""
+    """What is at a file's place now (its links resolved in the rootfs): a regular file (content, mode), or not."""
 
-    kind: str  # "file", "absent", "link" or "other"
+    kind: str  # "file", "absent" or "other"
     content: bytes = b""
     mode: int = 0
 
@@ -92,65 +96,58 @@ def planned_action(found: FoundFile, wanted: WantedFile) -> t.Optional[str]:
     return None
 
 
-def _open_parent(rootfs_fd: int, wanted: WantedFile) -> int:
-    fd = os.dup(rootfs_fd)
+def _open_in_root(root_fd: int, path: str) -> t.Optional[int]:
+    """A read-only fd on what is at ``path`` in the root (its links resolved there); None when nothing is."""
+    dir_fd, name = resolve_in_root(root_fd, path)
     try:
-        for index, part in enumerate(wanted.parts[:-1]):
-            try:
-                next_fd = os.open(part, DIRECTORY_FLAGS, dir_fd=fd)
-            except OSError as exc:
-                where = "/" + "/".join(wanted.parts[:index + 1])
-                raise TaskError("%s: %s in the rootfs is %s; the directories on the way to a file must exist and "
-                                "must not be symbolic links (write to the real path)" % (
-                                    wanted.path, where, "missing" if exc.errno == errno.ENOENT else
-                                    "not a directory (or a symbolic link)"), path=wanted.path) from None
-            os.close(fd)
-            fd = next_fd
-        return fd
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def _found(parent_fd: int, name: str) -> FoundFile:
-    try:
-        info = os.stat(name, dir_fd=parent_fd, follow_symlinks=False)
+        # O_NONBLOCK: opening a FIFO must not hang; O_NOFOLLOW: the name was swapped for a link meanwhile
+        return os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
     except FileNotFoundError:
+        return None
+    except OSError as exc:  # a socket (ENXIO), a link put there meanwhile (ELOOP)
+        raise RootfsIOError("%s: %s" % (path, exc.strerror or exc)) from None
+    finally:
+        os.close(dir_fd)
+
+
+def _found(root_fd: int, path: str) -> FoundFile:
+    fd = _open_in_root(root_fd, path)
+    if fd is None:
         return FoundFile("absent")
-    if stat.S_ISLNK(info.st_mode):
-        return FoundFile("link")
+    info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         return FoundFile("other")
-    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=parent_fd)
     with os.fdopen(fd, "rb") as handle:
-        return FoundFile("file", handle.read(MAX_CONTENT + 1), stat.S_IMODE(os.fstat(handle.fileno()).st_mode))
+        return FoundFile("file", handle.read(MAX_CONTENT + 1), stat.S_IMODE(info.st_mode))
 
 
-def _write(parent_fd: int, name: str, wanted: WantedFile) -> None:
-    temporary = ".%s.%s.tmp" % (name[:200], secrets.token_hex(4))
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
-                 dir_fd=parent_fd)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(wanted.content)
-            handle.flush()
-            os.fchmod(handle.fileno(), wanted.mode)
-            os.fsync(handle.fileno())
-        os.replace(temporary, name, src_dir_fd=parent_fd, dst_dir_fd=parent_fd)
-    except BaseException:
-        try:
-            os.unlink(temporary, dir_fd=parent_fd)
-        except OSError:
-            pass
-        raise
-
-
-def _chmod(parent_fd: int, name: str, mode: int) -> None:
-    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC, dir_fd=parent_fd)
+def _chmod(root_fd: int, path: str, mode: int) -> None:
+    fd = _open_in_root(root_fd, path)
+    if fd is None:
+        raise RootfsIOError("%s: gone while it was written" % path)
     try:
         os.fchmod(fd, mode)
     finally:
         os.close(fd)
+
+
+def _converge_one(root_fd: int, item: WantedFile, check_mode: bool, changed: t.List[str],
+                  difference: Difference) -> None:
+    found = _found(root_fd, item.path)
+    if found.kind == "other":
+        raise TaskError("%s: a directory or special file is there in the rootfs; remove it or write another path"
+                        % item.path, path=item.path)
+    action = planned_action(found, item)
+    if action is None:
+        return
+    changed.append(item.path)
+    difference.add(item.path, _side(found), _side(FoundFile("file", item.content, item.mode)))
+    if check_mode:
+        return
+    if action == "write":
+        write_file(root_fd, item.path, io.BytesIO(item.content), len(item.content))
+    _chmod(root_fd, item.path, item.mode)
 
 
 def _side(found: FoundFile) -> t.Any:
@@ -161,41 +158,35 @@ def _side(found: FoundFile) -> t.Any:
     return {"content": found.content.decode("utf-8", "replace"), "mode": "%04o" % found.mode}
 
 
+def _result(rootfs: str, changed: t.List[str], difference: Difference) -> t.Dict[str, t.Any]:
+    return {"changed": bool(changed), "rootfs": rootfs, "changed_files": changed, "diff": difference.to_dict()}
+
+
 def converge_files(rootfs: str, files: t.Sequence[t.Mapping[str, t.Any]], check_mode: bool) -> t.Dict[str, t.Any]:
     """Bring every file to its declared content and mode (nothing in check mode); the task's result."""
     wanted = wanted_files(files)
-    try:
-        rootfs_fd = os.open(rootfs, DIRECTORY_FLAGS)
-    except OSError as exc:
-        raise TaskError("rootfs: %s is not a directory (%s); give the container's root filesystem, such as "
-                        "BUNDLE/rootfs" % (rootfs, exc.strerror), rootfs=rootfs) from None
     changed: t.List[str] = []
     difference = Difference()
     try:
-        for item in wanted:
-            parent_fd = _open_parent(rootfs_fd, item)
-            try:
-                name = item.parts[-1]
-                found = _found(parent_fd, name)
-                if found.kind == "other":
-                    raise TaskError("%s: a directory or special file is there in the rootfs; remove it or write "
-                                    "another path" % item.path, path=item.path)
-                action = planned_action(found, item)
-                if action is None:
-                    continue
+        rootfs_fd = os.open(rootfs, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        if check_mode and exc.errno == errno.ENOENT:  # a task before this one would have made it
+            for item in wanted:
                 changed.append(item.path)
-                difference.add(item.path, _side(found), _side(FoundFile("file", item.content, item.mode)))
-                if check_mode:
-                    continue
-                if action == "write":
-                    _write(parent_fd, name, item)
-                else:
-                    _chmod(parent_fd, name, item.mode)
-            finally:
-                os.close(parent_fd)
+                difference.add(item.path, MISSING, _side(FoundFile("file", item.content, item.mode)))
+            return _result(rootfs, changed, difference)
+        raise TaskError("rootfs: %s is not a directory (%s); give the container's root filesystem, such as "
+                        "BUNDLE/rootfs" % (rootfs, exc.strerror), rootfs=rootfs) from None
+    try:
+        for item in wanted:
+            try:
+                _converge_one(rootfs_fd, item, check_mode, changed, difference)
+            except RootfsIOError as exc:
+                raise TaskError("%s; the directories on the way to a file must exist in the rootfs" % exc,
+                                path=item.path) from None
     finally:
         os.close(rootfs_fd)
-    return {"changed": bool(changed), "rootfs": rootfs, "changed_files": changed, "diff": difference.to_dict()}
+    return _result(rootfs, changed, difference)
 
 
 def manage_files(params: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],
