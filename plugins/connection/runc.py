@@ -304,7 +304,8 @@ from ansible.utils.display import Display
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.argv import exec_argv, state_argv
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import ExecOptions, GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.exec_options import ExecOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
 from ansible_collections.ocitools.runc.plugins.plugin_utils.container_target import ContainerTarget
 from ansible_collections.ocitools.runc.plugins.plugin_utils.rootfs_helper import fetch_argv, put_argv, split_fetched

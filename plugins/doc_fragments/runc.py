@@ -58,4 +58,9 @@ options:
       - Seconds each runc invocation may take before it is killed and the task fails (above 0, at most 86400).
     type: float
     default: 60
+notes:
+  - On the managed host the module keeps this collection's compiled Python code in C(~/.cache/ocitools-runc/code) (or
+    under E(XDG_CACHE_HOME)) of the user it runs as, so that a task does not compile it again; that is most of what a
+    task that changes nothing costs. The directory is private (0700) and is not used when anybody else may write to
+    it; it may be removed at any time. Set E(OCITOOLS_RUNC_NO_CODE_CACHE=1) in the task's C(environment) to do without.
 """

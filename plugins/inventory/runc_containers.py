@@ -129,7 +129,7 @@ from ansible.utils.display import Display
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.argv import list_argv
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import (
     ContainerState,
     parse_list,

@@ -325,6 +325,9 @@ criu:
   type: dict
 """
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.code_cache import cache_compiled_code
+
+cache_compiled_code()  # first: the imports below compile once per host, not once per task
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.manager import ARGUMENT_SPEC, manage_checkpoint
 

@@ -363,6 +363,9 @@ drift:
       sample: [process.args]
 """
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.code_cache import cache_compiled_code
+
+cache_compiled_code()  # first: the imports below compile once per host, not once per task
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._container.arguments import CONTAINER_ARGUMENTS
 from ansible_collections.ocitools.runc.plugins.module_utils._container.task import manage_container

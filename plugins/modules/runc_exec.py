@@ -255,6 +255,9 @@ msg:
   sample: non-zero return code
 """
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.code_cache import cache_compiled_code
+
+cache_compiled_code()  # first: the imports below compile once per host, not once per task
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.run import manage_exec
 

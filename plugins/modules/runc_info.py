@@ -234,6 +234,9 @@ host:
       sample: {"usable": true, "path": "/usr/sbin/criu", "version": "4.1.1", "message": "Looks good."}
 """
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.code_cache import cache_compiled_code
+
+cache_compiled_code()  # first: the imports below compile once per host, not once per task
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._info.containers import manage_info
 

@@ -184,6 +184,9 @@ msg:
   sample: "wait_for: no line matching 'ready' appeared in log_path /var/log/api.log within 5.0 seconds (timeout); ..."
 """
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.code_cache import cache_compiled_code
+
+cache_compiled_code()  # first: the imports below compile once per host, not once per task
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._logs.manager import manage_logs
 

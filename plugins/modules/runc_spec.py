@@ -343,6 +343,9 @@ spec:
     hostname: runc
 """
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.code_cache import cache_compiled_code
+
+cache_compiled_code()  # first: the imports below compile once per host, not once per task
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.arguments import SPEC_ARGUMENTS, SPEC_REQUIRED_ONE_OF
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.manager import manage_spec

@@ -300,6 +300,9 @@ pruned:
   sample: [{id: old, changed: true, actions: [stop, delete]}]
 """
 
+from ansible_collections.ocitools.runc.plugins.module_utils._common.code_cache import cache_compiled_code
+
+cache_compiled_code()  # first: the imports below compile once per host, not once per task
 from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry import run_task
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.arguments import STACK_ARGUMENTS
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.manager import manage_stack

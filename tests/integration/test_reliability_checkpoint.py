@@ -17,7 +17,8 @@ from criu_fixtures import working_criu  # noqa: F401 # pylint: disable=unused-im
 from test_runc_checkpoint import Counter, runc_client, start_counter, task_args  # noqa: F401 # pylint: disable=unused-import
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions, RunOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import RunOptions
 
 LONG_ID = "i10-" + "x" * 224  # 228 characters: one over the cap
 

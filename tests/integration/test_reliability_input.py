@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 
 PREFIX = "i10-"
 LONG_ID = PREFIX + "x" * (228 - len(PREFIX))  # one more than the cap of 227

@@ -16,7 +16,8 @@ import rootfs as rootfs_setup  # tests/setup, put on sys.path by conftest.py
 from criu_fixtures import criu_has_dirty_tracking, working_criu  # noqa: F401 # pylint: disable=unused-import
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions, RunOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import RunOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
 
 # Increments a number in /tmp/count (inside the container's own rootfs) every 100 ms.

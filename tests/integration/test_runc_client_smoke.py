@@ -12,13 +12,10 @@ import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    CreateOptions,
-    ExecOptions,
-    GlobalOptions,
-    KillOptions,
-    UpdateOptions,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.exec_options import ExecOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import CreateOptions, KillOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.update_options import UpdateOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
 
 CONTAINER = "smoke"

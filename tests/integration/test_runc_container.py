@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import CreateOptions, GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import CreateOptions
 
 STOPS_ON_TERM = ["sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"]
 IGNORES_TERM = ["sh", "-c", "trap '' TERM; sleep 1000 & wait"]

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import CreateOptions, GlobalOptions, RunOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import CreateOptions, RunOptions
 
 LOOP = ["sh", "-c", "while true; do sleep 1; done"]
 MANY = 50

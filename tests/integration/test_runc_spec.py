@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import DeleteOptions, GlobalOptions, RunOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import DeleteOptions, RunOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
 
 SECRET = "s3cr3t-token-value"

@@ -15,7 +15,7 @@ import typing as t
 from pathlib import Path
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 
 STOPS_ON_TERM = ["sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"]
 STEPS = ("check", "real", "repeat", "repeat_check")

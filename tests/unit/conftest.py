@@ -20,7 +20,7 @@ from ansible.module_utils import basic
 from ansible_collections.ocitools.runc.plugins.module_utils._image.reference import parse_reference
 from ansible_collections.ocitools.runc.plugins.module_utils._logs import manager as logs_manager
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

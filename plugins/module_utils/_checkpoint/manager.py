@@ -59,7 +59,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.lock impo
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import record_for, write_record
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import check_criu
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.supervised import SupervisedCheckpoint
-from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import Supervision, SystemdPlaces
+from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import Supervision
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import SystemdPlaces
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc, refused
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import (
     CHECKPOINT_FLAGS,

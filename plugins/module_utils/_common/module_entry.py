@@ -28,7 +28,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._common.errors impor
 from ansible_collections.ocitools.runc.plugins.module_utils._common.path_checks import directory_problem, nul_problem
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 
 ArgumentSpec = t.Dict[str, t.Dict[str, t.Any]]
 MakeRunc = t.Callable[[], Runc]

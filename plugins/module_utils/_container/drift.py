@@ -11,7 +11,6 @@ changed without keeping or showing secrets.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import typing as t
@@ -87,8 +86,7 @@ def _leaves(spec: t.Mapping[str, t.Any]) -> t.Dict[t.Tuple[str, ...], t.Any]:
 _MISSING = object()
 
 
-@dataclasses.dataclass(frozen=True)
-class FieldChange:
+class FieldChange(t.NamedTuple):
     path: t.Tuple[str, ...]
     before: t.Any
     after: t.Any
@@ -123,8 +121,7 @@ def _live_updatable(change: FieldChange) -> bool:
     return change.path in _LIVE_PATHS and change.after is not _MISSING
 
 
-@dataclasses.dataclass(frozen=True)
-class Drift:
+class Drift(t.NamedTuple):
     """How the declared bundle differs from the container: kind, reasons and changed fields."""
 
     kind: str = NO_DRIFT
@@ -171,7 +168,7 @@ def with_image_drift(drift: Drift, recorded: str, declared: str) -> Drift:
     if recorded == declared:
         return drift
     reason = "image digest changed from %s to %s" % (recorded or "none", declared or "none")
-    return dataclasses.replace(drift, kind=RECREATE, reasons=(reason,) + drift.reasons)
+    return drift._replace(kind=RECREATE, reasons=(reason,) + drift.reasons)
 
 
 def live_resources(spec: t.Mapping[str, t.Any]) -> t.Dict[str, t.Any]:

@@ -6,13 +6,15 @@
 The container is read, planned and changed while its lock is held, so two tasks on
 the same id act one after the other, each on what the other left. Check mode plans
 only: no lock, no file written, no mutating runc call.
+
+systemd's code (unit, systemctl, the supervised planner) is imported only where a unit is in play, and runc's
+per-subcommand options only by the steps that act: what a module imports is most of what a task that changes
+nothing costs (issue 14).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import secrets
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.bundle_config import ConfigError, read_config
@@ -48,35 +50,27 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.drift imp
 from ansible_collections.ocitools.runc.plugins.module_utils._container.lock import ContainerLock, held_by_task
 from ansible_collections.ocitools.runc.plugins.module_utils._container.record import (
     ContainerRecord,
+    new_salt,
     read_record,
     record_problem,
     remove_record,
     write_record,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import (
-    SystemdPlaces,
-    Supervision,
-)
 from ansible_collections.ocitools.runc.plugins.module_utils._image.annotations import image_digest
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    state_root,
-    CreateOptions,
-    DeleteOptions,
-    KillOptions,
-    RunOptions,
-    UpdateOptions,
-    normalize_signal,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import state_root
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.signals import normalize_signal
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import DEV_NULL, ContainerIO
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.exit_status import exit_status
-from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import unit_name
-from ansible_collections.ocitools.runc.plugins.module_utils._systemd.planner import Declared, Observed, Step, plan_supervised
-from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import Systemctl, SystemdError, UnitStatus
-from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import ServicePolicy
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import SystemdPlaces, unit_name, unit_path
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.policy import ServicePolicy
+
+if t.TYPE_CHECKING:
+    from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import Supervision
+    from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import UnitStatus
 
 NO_SUPERVISOR = "none"
 SYSTEMD = "systemd"
@@ -104,8 +98,7 @@ class ContainerTaskError(TaskError):
     """A runc_container task fails (``msg`` names the option or the step)."""
 
 
-@dataclasses.dataclass(frozen=True)
-class ContainerParams:
+class ContainerParams(t.NamedTuple):
     id: str
     state: str
     bundle: t.Optional[str]
@@ -203,8 +196,7 @@ def _given(value: t.Any, default: t.Any) -> t.Any:
     return default if value is None else value
 
 
-@dataclasses.dataclass
-class _Declared:
+class _Declared(t.NamedTuple):
     """The declared bundle's spec, its digest and its masked form (salted like the record)."""
 
     spec: t.Dict[str, t.Any]
@@ -245,7 +237,8 @@ class ContainerManager:
         self.runc = runc
         self.params = params
         self.check_mode = check_mode
-        self.supervision = Supervision(Systemctl(runner=runc.runner, timeout=runc.timeout), params.id, places)
+        self.places = places
+        self._supervision: t.Optional[Supervision] = None
         self.unit_status: t.Optional[UnitStatus] = None  # of a supervised container after the task
         self.unit_texts: t.Optional[t.Tuple[t.Optional[str], t.Optional[str]]] = None  # the unit before and after
         self.lock = ContainerLock(params.root, params.id)
@@ -320,9 +313,28 @@ class ContainerManager:
 
     # -- supervision ------------------------------------------------------
 
+    @property
+    def supervision(self) -> Supervision:
+        """The container's unit and systemctl on it, made (and systemd's code imported) on first use."""
+        if self._supervision is None:
+            from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import Supervision
+            from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import Systemctl
+
+            systemctl = Systemctl(runner=self.runc.runner, timeout=self.runc.timeout)
+            self._supervision = Supervision(systemctl, self.params.id, self.places)
+        return self._supervision
+
     def _leave_supervision(self) -> t.List[str]:
         """supervisor=none for a container one of our units supervises: the unit stops it (which deletes it) and
         goes, so that the container is made anew, detached, with one owner. Nothing to do without a unit file."""
+        if not os.path.lexists(unit_path(self.params.id, self.places.unit_dir)):
+            return []  # the common case, decided without systemd's code
+        from ansible_collections.ocitools.runc.plugins.module_utils._systemd.planner import (
+            Declared,
+            Observed,
+            plan_supervised,
+        )
+
         text = self.supervision.read_unit()
         if text is None:
             return []
@@ -336,6 +348,8 @@ class ContainerManager:
         return actions
 
     def _unit_status(self) -> UnitStatus:
+        from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import SystemdError
+
         try:
             return self.supervision.status()
         except SystemdError as exc:
@@ -346,6 +360,9 @@ class ContainerManager:
         """Carry out a supervised plan (nothing in check mode); a failure names the step and the journal."""
         if self.check_mode:
             return
+        from ansible_collections.ocitools.runc.plugins.module_utils._systemd.planner import Step
+        from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import SystemdError
+
         systemd, unit = self.supervision.systemctl, self.supervision.unit
         steps: t.Dict[str, t.Callable[[], None]] = {
             Step.WRITE_UNIT: lambda: self.supervision.write_unit(unit_text or ""),
@@ -394,7 +411,7 @@ class ContainerManager:
     def _remove_detached(self) -> None:
         """Stop and delete, with runc, a container its unit does not own (made detached, or left over)."""
         self._stop()
-        self.runc.delete(self.params.id, DeleteOptions(force=True))
+        self._force_delete()
         remove_record(self.params.root, self.params.id)
 
     # -- reading ----------------------------------------------------------
@@ -418,7 +435,7 @@ class ContainerManager:
 
     def _declare(self, spec: t.Dict[str, t.Any], record: t.Optional[ContainerRecord]) -> _Declared:
         """The declared spec, digested and masked with the record's salt (a new one without a record)."""
-        salt = record.salt if record else secrets.token_hex(16)
+        salt = record.salt if record else new_salt()
         self._declared = _Declared(spec, spec_digest(spec), salt, masked_spec(spec, salt))
         return self._declared
 
@@ -461,6 +478,8 @@ class ContainerManager:
 
     def _create(self, run: bool = False) -> None:
         """``runc create``; with ``run``, ``runc run --detach`` (create and start in one runc call)."""
+        from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import CreateOptions, RunOptions
+
         params = self.params
         log = params.log_path or DEV_NULL
         kind = RunOptions if run else CreateOptions
@@ -518,10 +537,10 @@ class ContainerManager:
             return
         # A created container's process never ran: there is nothing to shut down gracefully.
         signal = "SIGKILL" if status == CREATED else params.stop_signal
-        self._signal(KillOptions(signal=signal))
+        self._signal(signal)
         if poll_until(self._is_stopped, params.stop_timeout):
             return
-        self._signal(KillOptions(signal="SIGKILL", all=True))
+        self._signal("SIGKILL", all_processes=True)
         if not poll_until(self._is_stopped, KILL_WAIT_SECONDS):
             raise ContainerTaskError(
                 "stop_timeout: container %s was still not stopped %.0f seconds after SIGKILL to all its processes"
@@ -531,19 +550,28 @@ class ContainerManager:
     def _is_stopped(self) -> bool:
         return self.runc.state(self.params.id).status == STOPPED
 
-    def _signal(self, options: KillOptions) -> None:
+    def _signal(self, signal: str, all_processes: bool = False) -> None:
+        from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import KillOptions
+
         try:
-            self.runc.kill(self.params.id, options)
+            self.runc.kill(self.params.id, KillOptions(signal=signal, all=all_processes))
         except RuncError:
             if not self._is_stopped():  # it may have stopped by itself meanwhile
                 raise
 
-    def _delete(self) -> None:
+    def _force_delete(self) -> None:
+        from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import DeleteOptions
+
         self.runc.delete(self.params.id, DeleteOptions(force=True))
+
+    def _delete(self) -> None:
+        self._force_delete()
         remove_record(self.params.root, self.params.id)
         self.lock.discard()
 
     def _update(self) -> None:
+        from ansible_collections.ocitools.runc.plugins.module_utils._runc.update_options import UpdateOptions
+
         declared = self._require_declared()
         self.runc.update(self.params.id, UpdateOptions(resources=live_resources(declared.spec)))
         self._unrecorded = True
@@ -552,7 +580,7 @@ class ContainerManager:
         """Delete what a failed create or start left behind (nothing half-made stays)."""
         try:
             if self.runc.find(self.params.id) is not None:
-                self.runc.delete(self.params.id, DeleteOptions(force=True))
+                self._force_delete()
         except RuncError as exc:
             self.warnings.append("could not delete the failed container %s: %s" % (self.params.id, exc))
             return

@@ -12,10 +12,8 @@ image digest the bundle was made from (runc_spec ``image``).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
-import secrets
 import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._common.atomic_file import write_atomically
@@ -30,8 +28,7 @@ def record_path(root: str, container_id: str) -> str:
     return os.path.join(root, container_id + RECORD_SUFFIX)
 
 
-@dataclasses.dataclass(frozen=True)
-class ContainerRecord:
+class ContainerRecord(t.NamedTuple):
     digest: str
     bundle: str
     created: str
@@ -40,14 +37,20 @@ class ContainerRecord:
     image: str = ""  # the image manifest digest the bundle was made from (runc_spec image), '' for none
 
     def to_json(self) -> str:
-        data = dataclasses.asdict(self)
+        data = self._asdict()
         data["format"] = _FORMAT
         return json.dumps(data, sort_keys=True)
 
 
+def new_salt() -> str:
+    """A fresh salt for the env values of a record: 16 random bytes from the OS, in hex (as ``secrets.token_hex``
+    makes them; ``secrets`` itself is not loaded, for the cost of a task that changes nothing)."""
+    return os.urandom(16).hex()
+
+
 def record_for(bundle: str, spec: t.Mapping[str, t.Any], created: str) -> ContainerRecord:
     """A fresh record of the config a container was just made from (by a restore, say)."""
-    salt = secrets.token_hex(16)
+    salt = new_salt()
     return ContainerRecord(spec_digest(spec), bundle, created, salt, masked_spec(spec, salt), image_digest(spec))
 
 

@@ -22,27 +22,17 @@ from ansible_collections.ocitools.runc.plugins.module_utils._common.atomic_file 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import DeleteOptions, RunOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import (
-    RECORD_DIR,
-    SYSTEMD_RUNTIME_DIR,
-    UNIT_DIR,
     UNIT_PREFIX,
     UNIT_SUFFIX,
+    SystemdPlaces,
     unit_name,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import Systemctl, UnitStatus
-from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import ServicePolicy, UnitSpec, quote_word
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.policy import ServicePolicy
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import UnitSpec, quote_word
 
 UNIT_MODE = 0o644
 RECORD_DIR_MODE = 0o700
-
-
-@dataclasses.dataclass(frozen=True)
-class SystemdPlaces:
-    """Where units and records go, and how to tell systemd runs (tests point these at temporary paths)."""
-
-    unit_dir: str = UNIT_DIR
-    record_dir: str = RECORD_DIR
-    runtime_dir: str = SYSTEMD_RUNTIME_DIR
 
 
 def signal_name(value: str) -> str:

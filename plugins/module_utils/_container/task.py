@@ -12,16 +12,19 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.manager i
     ContainerManager,
     ContainerParams,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._container.supervised import SupervisedManager
-from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import SystemdPlaces
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import SystemdPlaces
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 
 
 def container_manager(runc: Runc, params: ContainerParams, check_mode: bool = False,
                       places: SystemdPlaces = SystemdPlaces()) -> ContainerManager:
     """The manager that brings the container of ``params`` to its state: through systemd when it supervises it."""
-    kind = SupervisedManager if params.supervisor == SYSTEMD else ContainerManager
-    return kind(runc, params, check_mode=check_mode, places=places)
+    if params.supervisor != SYSTEMD:
+        return ContainerManager(runc, params, check_mode=check_mode, places=places)
+    # imported here: an unsupervised task does not load systemd's code (issue 14)
+    from ansible_collections.ocitools.runc.plugins.module_utils._container.supervised import SupervisedManager
+
+    return SupervisedManager(runc, params, check_mode=check_mode, places=places)
 
 
 def manage_container(options: t.Mapping[str, t.Any], make_runc: t.Callable[[], Runc],

@@ -30,7 +30,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncTimeoutError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import ExecOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.exec_options import ExecOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import CREATED, CREATING, PAUSED, RUNNING, STOPPED
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO

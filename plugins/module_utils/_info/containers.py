@@ -17,7 +17,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils._info.spec import su
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState, Event
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import ContainerState
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.report_parsers import Event
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import LIVE
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.exit_status import UNSUPERVISED, known_exit_status
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import UNIT_DIR, unit_name, unit_path

@@ -11,7 +11,8 @@ import typing as t
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import ExecOptions, GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.exec_options import ExecOptions
 
 
 def exec_argv(options: GlobalOptions, container_id: str, exec_options: ExecOptions) -> t.List[str]:

@@ -24,31 +24,12 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import 
     RuncUnsupportedError,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.ids import validate_container_id
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
-    CreateOptions,
-    DeleteOptions,
-    EventsOptions,
-    ExecOptions,
-    GlobalOptions,
-    KillOptions,
-    RunOptions,
-    SpecOptions,
-    UpdateOptions,
-    state_root,
-)
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions, state_root
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import (
     ContainerState,
-    Event,
-    PsTable,
-    RuncVersion,
-    parse_event,
-    parse_features,
     parse_list,
     parse_log_errors,
-    parse_pids,
-    parse_ps_table,
     parse_state,
-    parse_version,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import (
     CommandResult,
@@ -58,12 +39,24 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import 
     open_output,
 )
 
-if t.TYPE_CHECKING:  # annotations only: runc_container and the others never load the checkpoint options
+# Only the options types and parsers of what a call needs are loaded: a lifecycle call's options come from its
+# caller, and the report parsers are imported by the calls that read those reports. Loading code is most of
+# what a task that changes nothing costs (issue 14).
+if t.TYPE_CHECKING:
     from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import (
         CheckpointOptions,
         CriuOptions,
         RestoreOptions,
     )
+    from ansible_collections.ocitools.runc.plugins.module_utils._runc.exec_options import ExecOptions
+    from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
+        CreateOptions,
+        DeleteOptions,
+        KillOptions,
+        RunOptions,
+    )
+    from ansible_collections.ocitools.runc.plugins.module_utils._runc.update_options import UpdateOptions
+    from ansible_collections.ocitools.runc.plugins.module_utils._runc.report_parsers import Event, PsTable, RuncVersion
 
 DEFAULT_TIMEOUT = 60.0
 _NOT_FOUND_MARKER = "container does not exist"
@@ -144,12 +137,16 @@ class Runc:
     def version(self) -> RuncVersion:
         """``runc --version``, cached per client."""
         if self._version is None:
+            from ansible_collections.ocitools.runc.plugins.module_utils._runc.report_parsers import parse_version
+
             result = self._call(["--version"])
             self._version = parse_version(result.out)
         return self._version
 
     def features(self) -> t.Dict[str, t.Any]:
         """``runc features`` (runc 1.1+, experimental there)."""
+        from ansible_collections.ocitools.runc.plugins.module_utils._runc.report_parsers import parse_features
+
         version = self.version()
         if version.release() < _FEATURES_SINCE:
             raise RuncUnsupportedError(
@@ -174,20 +171,29 @@ class Runc:
 
     def ps(self, container_id: str) -> t.List[int]:
         """Host pids of the container's processes."""
+        from ansible_collections.ocitools.runc.plugins.module_utils._runc.report_parsers import parse_pids
+
         return parse_pids(self._call(["ps", "--format", "json", validate_container_id(container_id)]).out)
 
     def top(self, container_id: str, ps_args: t.Sequence[str] = ()) -> PsTable:
         """The host's ``ps`` table for the container, with ``ps_args`` (e.g. ``["-ef"]``)."""
+        from ansible_collections.ocitools.runc.plugins.module_utils._runc.report_parsers import parse_ps_table
+
         argv = ["ps", "--format", "table", validate_container_id(container_id), *ps_args]
         return parse_ps_table(self._call(argv).out)
 
     def stats(self, container_id: str) -> Event:
         """One ``stats`` event (cpu, memory, pids, blkio...)."""
+        from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import EventsOptions
+        from ansible_collections.ocitools.runc.plugins.module_utils._runc.report_parsers import parse_event
+
         argv = ["events", *EventsOptions(stats=True).args(), validate_container_id(container_id)]
         return parse_event(self._call(argv).out)
 
     def default_spec(self, rootless: bool = False) -> t.Dict[str, t.Any]:
         """The spec ``runc spec`` writes for this runc, read back without touching any bundle."""
+        from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import SpecOptions
+
         with tempfile.TemporaryDirectory(prefix="runc-spec-") as bundle:
             self._call(["spec", *SpecOptions(bundle=bundle, rootless=rootless).args()])
             with open(os.path.join(bundle, "config.json"), encoding="utf-8") as handle:
@@ -207,12 +213,15 @@ class Runc:
     def start(self, container_id: str, timeout: t.Optional[float] = None) -> None:
         self._call(["start", validate_container_id(container_id)], timeout=timeout)
 
-    def delete(self, container_id: str, options: DeleteOptions = DeleteOptions(), timeout: t.Optional[float] = None) -> None:
-        self._call(["delete", *options.args(), validate_container_id(container_id)], timeout=timeout)
+    def delete(self, container_id: str, options: t.Optional[DeleteOptions] = None,
+               timeout: t.Optional[float] = None) -> None:
+        flags = options.args() if options is not None else []
+        self._call(["delete", *flags, validate_container_id(container_id)], timeout=timeout)
 
-    def kill(self, container_id: str, options: KillOptions = KillOptions(), timeout: t.Optional[float] = None) -> None:
-        argv = ["kill", *options.args(), validate_container_id(container_id), options.signal_arg()]
-        self._call(argv, timeout=timeout)
+    def kill(self, container_id: str, options: t.Optional[KillOptions] = None, timeout: t.Optional[float] = None) -> None:
+        """``runc kill``; SIGTERM to the container's init without ``options``."""
+        flags, signal = (options.args(), options.signal_arg()) if options is not None else ([], "SIGTERM")
+        self._call(["kill", *flags, validate_container_id(container_id), signal], timeout=timeout)
 
     def pause(self, container_id: str, timeout: t.Optional[float] = None) -> None:
         self._call(["pause", validate_container_id(container_id)], timeout=timeout)

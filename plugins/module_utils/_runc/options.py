@@ -6,79 +6,19 @@
 Flags follow the runc 1.1 man pages. ``runc checkpoint`` and ``runc restore``, whose options
 are declared as data with the runc release each needs, are in criu_options. Options never carry
 the container id or the subcommand name: the client adds those, so argv is assembled in one place.
+The global flags are in global_options, ``runc exec``'s in exec_options, ``runc update``'s in
+update_options: a task loads the options of the calls it makes. Types without checks of their own are
+NamedTuples (cheaper to define than dataclasses, for the same reason).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
-import signal as _signal
 import typing as t
 
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.flags import flag, value
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
-
-ROOTLESS_CHOICES = ("true", "false", "auto")
-LOG_FORMATS = ("text", "json")
-
-
-def _flag(argv: t.List[str], name: str, enabled: bool) -> None:
-    if enabled:
-        argv.append(name)
-
-
-def _value(argv: t.List[str], name: str, value: t.Optional[object]) -> None:
-    if value is not None and value != "":
-        argv.extend([name, str(value)])
-
-
-def _values(argv: t.List[str], name: str, values: t.Iterable[object]) -> None:
-    for value in values:
-        argv.extend([name, str(value)])
-
-
-def state_root(root: t.Optional[str] = None, euid: t.Optional[int] = None,
-               environ: t.Optional[t.Mapping[str, str]] = None) -> str:
-    """The state root runc uses: ``root`` (the ``--root`` option) when given, else runc's own default,
-    /run/runc, or $XDG_RUNTIME_DIR/runc for a non-root user who has one."""
-    if root:
-        return root
-    euid = os.geteuid() if euid is None else euid
-    environ = os.environ if environ is None else environ
-    runtime_dir = environ.get("XDG_RUNTIME_DIR")
-    if euid != 0 and runtime_dir:
-        return os.path.join(runtime_dir, "runc")
-    return "/run/runc"
-
-
-@dataclasses.dataclass(frozen=True)
-class GlobalOptions:
-    """Flags that precede every subcommand."""
-
-    command: str = "runc"
-    root: t.Optional[str] = None
-    debug: bool = False
-    log: t.Optional[str] = None
-    log_format: t.Optional[str] = None
-    criu: t.Optional[str] = None
-    systemd_cgroup: bool = False
-    rootless: t.Optional[str] = None
-
-    def __post_init__(self) -> None:
-        if self.log_format is not None and self.log_format not in LOG_FORMATS:
-            raise ValueError("log_format must be one of %s, got %r" % (", ".join(LOG_FORMATS), self.log_format))
-        if self.rootless is not None and self.rootless not in ROOTLESS_CHOICES:
-            raise ValueError("rootless must be one of %s, got %r" % (", ".join(ROOTLESS_CHOICES), self.rootless))
-
-    def args(self) -> t.List[str]:
-        argv: t.List[str] = []
-        _value(argv, "--root", self.root)
-        _flag(argv, "--debug", self.debug)
-        _value(argv, "--log", self.log)
-        _value(argv, "--log-format", self.log_format)
-        _value(argv, "--criu", self.criu)
-        _flag(argv, "--systemd-cgroup", self.systemd_cgroup)
-        _value(argv, "--rootless", self.rootless)
-        return argv
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.signals import normalize_signal
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,10 +36,10 @@ class CreateOptions:
 
     def args(self) -> t.List[str]:
         argv = ["--bundle", self.bundle]
-        _value(argv, "--console-socket", self.console_socket)
-        _value(argv, "--pid-file", self.pid_file)
-        _flag(argv, "--no-pivot", self.no_pivot)
-        _flag(argv, "--no-new-keyring", self.no_new_keyring)
+        value(argv, "--console-socket", self.console_socket)
+        value(argv, "--pid-file", self.pid_file)
+        flag(argv, "--no-pivot", self.no_pivot)
+        flag(argv, "--no-new-keyring", self.no_new_keyring)
         if self.preserve_fds:
             argv.extend(["--preserve-fds", str(self.preserve_fds)])
         argv.extend(self.extra_args)
@@ -120,209 +60,48 @@ class RunOptions(CreateOptions):
 
     def args(self) -> t.List[str]:
         argv = super().args()
-        _flag(argv, "--detach", self.detach)
-        _flag(argv, "--keep", self.keep)
-        _flag(argv, "--no-subreaper", self.no_subreaper)
+        flag(argv, "--detach", self.detach)
+        flag(argv, "--keep", self.keep)
+        flag(argv, "--no-subreaper", self.no_subreaper)
         return argv
 
 
-@dataclasses.dataclass(frozen=True)
-class DeleteOptions:
+class DeleteOptions(t.NamedTuple):
     force: bool = False
 
     def args(self) -> t.List[str]:
         return ["--force"] if self.force else []
 
 
-def normalize_signal(value: t.Union[str, int]) -> str:
-    """Return a signal as runc accepts it: a number, or a name such as ``SIGTERM``.
-
-    Accepts ``SIGTERM``, ``TERM``, ``term``, ``15`` and ``"15"``.
-    """
-    if isinstance(value, bool):
-        raise ValueError("signal must be a name or a number, got %r" % (value,))
-    text = str(value).strip()
-    if text.isdigit():
-        number = int(text)
-        if not 0 < number < _signal.NSIG:
-            raise ValueError("signal number %d is out of range 1-%d" % (number, _signal.NSIG - 1))
-        return str(number)
-    name = text.upper()
-    if not name.startswith("SIG"):
-        name = "SIG" + name
-    if not hasattr(_signal.Signals, name) and not name.startswith("SIGRTM"):
-        raise ValueError("unknown signal %r: use a name such as SIGTERM or TERM, or a number" % (value,))
-    return name
-
-
-@dataclasses.dataclass(frozen=True)
-class KillOptions:
+class KillOptions(t.NamedTuple):
     signal: t.Union[str, int] = "SIGTERM"
     all: bool = False
 
     def args(self) -> t.List[str]:
         argv: t.List[str] = []
-        _flag(argv, "--all", self.all)
+        flag(argv, "--all", self.all)
         return argv
 
     def signal_arg(self) -> str:
         return normalize_signal(self.signal)
 
 
-@dataclasses.dataclass(frozen=True)
-class ExecOptions:
-    """``runc exec``.
-
-    ``process`` is a full OCI process spec, handed to runc as a ``--process``
-    file (as go-runc does). runc ignores the per-process flags (``args``, ``cwd``,
-    ``env``, ``tty``, ``user``, ``additional_gids``, ``caps``, ``no_new_privs``,
-    ``apparmor``, ``process_label``) when ``--process`` is given, so mixing the
-    two is refused instead of silently dropping those flags.
-    """
-
-    process: t.Optional[t.Mapping[str, t.Any]] = None
-    command: t.Sequence[str] = ()
-    cwd: t.Optional[str] = None
-    env: t.Sequence[str] = ()
-    tty: bool = False
-    user: t.Optional[str] = None
-    additional_gids: t.Sequence[int] = ()
-    process_label: t.Optional[str] = None
-    apparmor: t.Optional[str] = None
-    no_new_privs: bool = False
-    caps: t.Sequence[str] = ()
-    console_socket: t.Optional[str] = None
-    detach: bool = False
-    pid_file: t.Optional[str] = None
-    preserve_fds: int = 0
-    cgroups: t.Sequence[str] = ()
-    ignore_paused: bool = False
-    io: t.Optional[ContainerIO] = None
-    extra_args: t.Sequence[str] = ()
-
-    def __post_init__(self) -> None:
-        per_process = {
-            "command": self.command, "cwd": self.cwd, "env": self.env, "tty": self.tty, "user": self.user,
-            "additional_gids": self.additional_gids, "process_label": self.process_label,
-            "apparmor": self.apparmor, "no_new_privs": self.no_new_privs, "caps": self.caps,
-        }
-        given = sorted(name for name, value in per_process.items() if value)
-        if self.process is not None and given:
-            raise ValueError(
-                "runc exec ignores %s when a process spec is given; put them into the process spec" % ", ".join(given)
-            )
-        if self.process is None and not self.command:
-            raise ValueError("runc exec needs a process spec or a command")
-        if self.detach and self.io is None:
-            raise ValueError("a detached exec needs io: the process would inherit runc's pipes")
-
-    def args(self, process_file: t.Optional[str] = None) -> t.List[str]:
-        """Flags before the id; ``process_file`` is where the client wrote ``process``."""
-        argv: t.List[str] = []
-        _value(argv, "--console-socket", self.console_socket)
-        _value(argv, "--process", process_file)
-        _value(argv, "--cwd", self.cwd)
-        _values(argv, "--env", self.env)
-        _flag(argv, "--tty", self.tty)
-        _value(argv, "--user", self.user)
-        _values(argv, "--additional-gids", self.additional_gids)
-        _flag(argv, "--detach", self.detach)
-        _value(argv, "--pid-file", self.pid_file)
-        _value(argv, "--process-label", self.process_label)
-        _value(argv, "--apparmor", self.apparmor)
-        _flag(argv, "--no-new-privs", self.no_new_privs)
-        _values(argv, "--cap", self.caps)
-        if self.preserve_fds:
-            argv.extend(["--preserve-fds", str(self.preserve_fds)])
-        _values(argv, "--cgroup", self.cgroups)
-        _flag(argv, "--ignore-paused", self.ignore_paused)
-        argv.extend(self.extra_args)
-        return argv
-
-    def trailing_args(self) -> t.List[str]:
-        """What follows the id: the command. runc 1.1 stops reading flags at the id
-        and would run a ``--`` separator as the command, so there is none."""
-        return list(self.command)
-
-
-# ``runc update`` flags, by field name, in the order of the man page.
-_UPDATE_FLAGS = (
-    ("blkio_weight", "--blkio-weight"),
-    ("cpu_period", "--cpu-period"),
-    ("cpu_quota", "--cpu-quota"),
-    ("cpu_share", "--cpu-share"),
-    ("cpu_rt_period", "--cpu-rt-period"),
-    ("cpu_rt_runtime", "--cpu-rt-runtime"),
-    ("cpuset_cpus", "--cpuset-cpus"),
-    ("cpuset_mems", "--cpuset-mems"),
-    ("memory", "--memory"),
-    ("memory_reservation", "--memory-reservation"),
-    ("memory_swap", "--memory-swap"),
-    ("pids_limit", "--pids-limit"),
-    ("l3_cache_schema", "--l3-cache-schema"),
-    ("mem_bw_schema", "--mem-bw-schema"),
-)
-
-
-@dataclasses.dataclass(frozen=True)
-class UpdateOptions:
-    """``runc update``: either an OCI ``linux.resources`` object (sent on stdin) or single flags.
-
-    runc ignores every flag when resources come from stdin, so the two are exclusive.
-    """
-
-    resources: t.Optional[t.Mapping[str, t.Any]] = None
-    blkio_weight: t.Optional[int] = None
-    cpu_period: t.Optional[int] = None
-    cpu_quota: t.Optional[int] = None
-    cpu_share: t.Optional[int] = None
-    cpu_rt_period: t.Optional[int] = None
-    cpu_rt_runtime: t.Optional[int] = None
-    cpuset_cpus: t.Optional[str] = None
-    cpuset_mems: t.Optional[str] = None
-    memory: t.Optional[int] = None
-    memory_reservation: t.Optional[int] = None
-    memory_swap: t.Optional[int] = None
-    pids_limit: t.Optional[int] = None
-    l3_cache_schema: t.Optional[str] = None
-    mem_bw_schema: t.Optional[str] = None
-
-    def _flag_values(self) -> t.List[t.Tuple[str, object]]:
-        return [(flag, getattr(self, field)) for field, flag in _UPDATE_FLAGS if getattr(self, field) is not None]
-
-    def __post_init__(self) -> None:
-        if self.resources is not None and self._flag_values():
-            raise ValueError("runc update ignores single flags when resources are given; use one or the other")
-        if self.resources is None and not self._flag_values():
-            raise ValueError("runc update needs resources or at least one resource flag")
-
-    def args(self) -> t.List[str]:
-        if self.resources is not None:
-            return ["--resources", "-"]
-        argv: t.List[str] = []
-        for flag, value in self._flag_values():
-            argv.extend([flag, str(value)])
-        return argv
-
-
-@dataclasses.dataclass(frozen=True)
-class EventsOptions:
+class EventsOptions(t.NamedTuple):
     interval: t.Optional[str] = None
     stats: bool = False
 
     def args(self) -> t.List[str]:
         argv: t.List[str] = []
-        _value(argv, "--interval", self.interval)
-        _flag(argv, "--stats", self.stats)
+        value(argv, "--interval", self.interval)
+        flag(argv, "--stats", self.stats)
         return argv
 
 
-@dataclasses.dataclass(frozen=True)
-class SpecOptions:
+class SpecOptions(t.NamedTuple):
     bundle: str
     rootless: bool = False
 
     def args(self) -> t.List[str]:
         argv = ["--bundle", self.bundle]
-        _flag(argv, "--rootless", self.rootless)
+        flag(argv, "--rootless", self.rootless)
         return argv

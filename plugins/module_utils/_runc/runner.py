@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import os
 import select
@@ -21,8 +20,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import 
 DEV_NULL = os.devnull
 
 
-@dataclasses.dataclass(frozen=True)
-class ContainerIO:
+class ContainerIO(t.NamedTuple):
     """Files a detached container's stdio is bound to.
 
     A detached container inherits runc's stdio, so these replace the pipes the
@@ -35,8 +33,7 @@ class ContainerIO:
     stderr: str = DEV_NULL
 
 
-@dataclasses.dataclass(frozen=True)
-class CommandResult:
+class CommandResult(t.NamedTuple):
     argv: t.List[str]
     rc: int
     stdout: bytes = b""

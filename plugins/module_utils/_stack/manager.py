@@ -28,11 +28,12 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.manager i
     ContainerTaskError,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._container.planner import ABSENT, CREATE
-from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import SystemdPlaces, supervised_ids
+from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import supervised_ids
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import SystemdPlaces
 from ansible_collections.ocitools.runc.plugins.module_utils._container.task import container_manager
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import state_root
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import state_root
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.builder import build_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.image import with_image_defaults
 from ansible_collections.ocitools.runc.plugins.module_utils._spec.manager import manage_spec

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import UnitStatus
+if t.TYPE_CHECKING:  # an unsupervised task reports its unknown exit status without loading systemctl
+    from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import UnitStatus
 
 UNSUPERVISED = "unknown: runc keeps none for a detached container (supervisor=systemd does)"
 FIELDS = ("exit_code", "oom_killed", "started_at", "finished_at", "restarts")

@@ -12,6 +12,7 @@ or reboot, so it is kept by id, beside the unit, not beside runc's state.
 from __future__ import annotations
 
 import os
+import typing as t
 
 UNIT_DIR = "/etc/systemd/system"
 RECORD_DIR = "/var/lib/ocitools-runc/supervised"
@@ -19,6 +20,14 @@ UNIT_PREFIX = "ocitools-runc-"
 UNIT_SUFFIX = ".service"
 # systemd's own test for "booted with systemd" (sd_booted(3)).
 SYSTEMD_RUNTIME_DIR = "/run/systemd/system"
+
+
+class SystemdPlaces(t.NamedTuple):
+    """Where units and records go, and how to tell systemd runs (tests point these at temporary paths)."""
+
+    unit_dir: str = UNIT_DIR
+    record_dir: str = RECORD_DIR
+    runtime_dir: str = SYSTEMD_RUNTIME_DIR
 
 
 def unit_name(container_id: str) -> str:

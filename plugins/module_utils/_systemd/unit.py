@@ -18,29 +18,10 @@ import dataclasses
 import re
 import typing as t
 
-RESTART_POLICIES = ("no", "on-failure", "always")
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.policy import ServicePolicy, UnitValueError
+
 _SAFE_WORD = re.compile(r"^[A-Za-z0-9_@+=:,./-]+$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class UnitValueError(ValueError):
-    """A value that cannot be written into a unit file (a control character, say)."""
-
-
-@dataclasses.dataclass(frozen=True)
-class ServicePolicy:
-    """How systemd stops and restarts the container (seconds as whole or decimal numbers)."""
-
-    kill_signal: str = "SIGTERM"
-    stop_timeout: float = 10
-    restart: str = "always"
-    restart_delay: float = 1
-    restart_limit: int = 5
-    restart_window: float = 60
-
-    def __post_init__(self) -> None:
-        if self.restart not in RESTART_POLICIES:
-            raise UnitValueError("restart must be one of %s, got %r" % (", ".join(RESTART_POLICIES), self.restart))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -15,7 +15,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.manager 
     CheckpointManager,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 
 FULL_DUMP = ("core-1.img", "descriptors.json", "inventory.img", "pagemap-1.img", "pages-1.img", "pstree.img")
 PRE_DUMP = ["inventory.img", "pagemap-1.img", "pages-1.img"]

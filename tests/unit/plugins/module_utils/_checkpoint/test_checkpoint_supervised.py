@@ -11,9 +11,9 @@ import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.manager import CheckpointError, CheckpointManager
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.supervised import DROP_IN, drop_in_text
-from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import SystemdPlaces
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import SystemdPlaces
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 
 from test_checkpoint_manager import FULL_DUMP, Host, _fill  # noqa: I100 (the sibling test module's host)
 

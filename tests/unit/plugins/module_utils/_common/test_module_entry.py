@@ -21,7 +21,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._common.module_entry
     runc_client,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError, RuncError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 
 RunModule = t.Callable[..., t.Dict[str, t.Any]]
 SHARED_DEFAULTS = {name: spec.get("default") for name, spec in COMMON_ARGUMENT_SPEC.items()}

@@ -18,7 +18,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.manager i
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._container.task import manage_container
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
 
 SUBCOMMANDS = ("state", "create", "run", "start", "kill", "delete", "pause", "resume", "update")

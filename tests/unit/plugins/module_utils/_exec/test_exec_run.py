@@ -17,7 +17,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._exec.process import
 from ansible_collections.ocitools.runc.plugins.module_utils._exec.run import CHECK_MODE_MSG, run_exec
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncTimeoutError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 
 SECRET = "s3cr3t-value"
 

@@ -16,8 +16,8 @@ from ansible_collections.ocitools.runc.plugins.module_utils._info.containers imp
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import parse_event
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.report_parsers import parse_event
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.exit_status import UNSUPERVISED
 
 Recorded = t.Callable[[str], str]

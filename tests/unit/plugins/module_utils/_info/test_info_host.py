@@ -11,9 +11,9 @@ import pytest
 from ansible_collections.ocitools.runc.plugins.module_utils._info import host as info_host
 from ansible_collections.ocitools.runc.plugins.module_utils._checkpoint.criu_check import CriuStatus
 from ansible_collections.ocitools.runc.plugins.module_utils._info.host import cgroup_facts, host_facts
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import state_root
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import state_root
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 
 UNIFIED = "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate 0 0\n"
 LEGACY = (

@@ -18,7 +18,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._logs.manager import
 from ansible_collections.ocitools.runc.plugins.module_utils._logs.selection import LogsError
 from ansible_collections.ocitools.runc.plugins.module_utils._logs.stream import StreamFailed
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 
 SECRET = "hunter2-very-secret"
 UNIT = "ocitools-runc-api.service"

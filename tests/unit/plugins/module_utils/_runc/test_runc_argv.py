@@ -8,7 +8,8 @@ import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.argv import exec_argv, list_argv, state_argv
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import InvalidContainerIdError
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import ExecOptions, GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.exec_options import ExecOptions
 
 ROOTED = GlobalOptions(command="/usr/sbin/runc", root="/run/r")
 

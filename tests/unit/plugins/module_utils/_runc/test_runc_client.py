@@ -23,16 +23,16 @@ from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import 
     RuncUnsupportedError,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import CheckpointOptions, RestoreOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.exec_options import ExecOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
     CreateOptions,
     DeleteOptions,
-    ExecOptions,
-    GlobalOptions,
     KillOptions,
     RunOptions,
-    UpdateOptions,
 )
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import RuncVersion
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.update_options import UpdateOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.report_parsers import RuncVersion
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
 
 Recorded = t.Callable[[str], str]

@@ -12,18 +12,18 @@ import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.criu_options import CheckpointOptions, RestoreOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.exec_options import ExecOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import (
     CreateOptions,
     DeleteOptions,
     EventsOptions,
-    ExecOptions,
-    GlobalOptions,
     KillOptions,
     RunOptions,
     SpecOptions,
-    UpdateOptions,
-    normalize_signal,
 )
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.update_options import UpdateOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.signals import normalize_signal
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import ContainerIO
 
 IO = ContainerIO(stdout="/tmp/out.log", stderr="/tmp/err.log")

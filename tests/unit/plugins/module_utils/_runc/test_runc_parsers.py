@@ -13,14 +13,16 @@ import pytest
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.errors import RuncParseError
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.status import CONTAINER_STATUSES
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.parsers import (
+    parse_list,
+    parse_log_errors,
+    parse_state,
+)
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.report_parsers import (
     RuncVersion,
     parse_event,
     parse_features,
-    parse_list,
-    parse_log_errors,
     parse_pids,
     parse_ps_table,
-    parse_state,
     parse_version,
 )
 

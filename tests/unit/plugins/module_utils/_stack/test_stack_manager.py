@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.ocitools.runc.plugins.module_utils._container.manager import ContainerTaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._image.annotations import DIGEST_ANNOTATION
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.manager import manage_stack
 

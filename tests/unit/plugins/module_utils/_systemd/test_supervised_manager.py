@@ -20,9 +20,9 @@ from ansible_collections.ocitools.runc.plugins.module_utils._container.manager i
     ContainerTaskError,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._container.supervised import SupervisedManager
-from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import SystemdPlaces
+from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import SystemdPlaces
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.runner import CommandResult, ContainerIO
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.manager import Stack
 from ansible_collections.ocitools.runc.plugins.module_utils._stack.reads import StackRunc

@@ -8,7 +8,8 @@ import pytest
 
 from ansible_collections.ocitools.runc.plugins.module_utils._container.supervision import unit_spec
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
-from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import GlobalOptions, RunOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.global_options import GlobalOptions
+from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import RunOptions
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names import unit_name, unit_path
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.unit import (
     UnitSpec,
