@@ -144,8 +144,6 @@ class ContainerParams(t.NamedTuple):
             problem = length_problem(name, options.get(name) or "")
             if problem:
                 raise ContainerTaskError(problem)
-        if log_path and not os.path.isdir(os.path.dirname(os.path.abspath(log_path))):
-            raise ContainerTaskError("log_path: directory %s does not exist; create it first" % os.path.dirname(log_path))
         if log_path and os.path.islink(log_path):
             raise ContainerTaskError("log_path: %s is a symbolic link; the container's output is never written through "
                                      "one (it could aim root's writes at any file); give the real file" % log_path)
@@ -655,6 +653,8 @@ def create_problem(params: ContainerParams, spec: t.Mapping[str, t.Any]) -> t.Op
     if rootfs is not None and not os.path.isdir(rootfs):
         return ("bundle: the root filesystem %s (root.path in %s/config.json) does not exist or is not a directory; "
                 "unpack it first" % (rootfs, params.bundle))
+    if params.log_path and not os.path.isdir(os.path.dirname(os.path.abspath(params.log_path))):
+        return "log_path: directory %s does not exist; create it first" % os.path.dirname(params.log_path)
     if params.log_path and os.path.lexists(params.log_path) and not os.path.isfile(params.log_path):
         return "log_path: %s exists and is not a regular file; give a file path" % params.log_path
     if params.pid_file and not os.path.isdir(os.path.dirname(os.path.abspath(params.pid_file))):

@@ -123,7 +123,6 @@ def manage(sim: SimulatedRunc, opts: t.Dict[str, t.Any], check_mode: bool = Fals
     ({"bundle": ""}, "bundle: required when state is running"),
     ({"stop_signal": "SIGNOPE"}, "stop_signal: unknown signal"),
     ({"stop_timeout": -1}, "stop_timeout: must not be negative"),
-    ({"log_path": "/nonexistent/dir/log"}, "log_path: directory /nonexistent/dir does not exist"),
 ])
 def test_bad_parameters_fail_before_runc(tmp_path: Path, bundle: Path, extra, message: str) -> None:
     def no_runc() -> Runc:
@@ -158,6 +157,19 @@ def test_a_rootfs_still_to_be_unpacked_fails_for_real_and_warns_in_check_mode(si
     with pytest.raises(ContainerTaskError) as caught:
         manage(sim, options(tmp_path / "root", bundle))
     assert caught.value.msg.startswith("bundle: the root filesystem %s/rootfs" % bundle) and sim.mutating() == []
+
+
+def test_a_log_directory_still_to_be_made_fails_for_real_and_warns_in_check_mode(sim: SimulatedRunc, tmp_path: Path,
+                                                                                bundle: Path) -> None:
+    log_path = str(tmp_path / "logs" / "web.log")  # an earlier task makes tmp_path/logs; check mode skipped it
+    planned = manage(sim, options(tmp_path / "root", bundle, log_path=log_path), check_mode=True)
+    assert planned["actions"] == ["create", "start"] and sim.mutating() == []
+    assert any(w.startswith("log_path: directory %s/logs does not exist" % tmp_path) and "check mode" in w
+               for w in planned["warnings"])
+    with pytest.raises(ContainerTaskError) as caught:
+        manage(sim, options(tmp_path / "root", bundle, log_path=log_path))
+    assert caught.value.msg.startswith("log_path: directory %s/logs does not exist" % tmp_path)
+    assert sim.mutating() == []
 
 
 def test_create_writes_a_record_and_a_repeat_changes_nothing(sim: SimulatedRunc, tmp_path: Path, bundle: Path) -> None:
