@@ -158,8 +158,8 @@ options:
         (O(restart_policy)) and starts it at boot (O(enabled)). The host must run systemd. The container's
         output goes to the journal, so O(log_path) is refused; read the output with
         C(journalctl -u ocitools-runc-ID.service) or M(ocitools.runc.runc_logs).
-      - The journal can be read by root and by the members of the C(systemd-journal) and C(adm) groups (a
-        O(log_path) file is 0600): a container that prints secrets should not be supervised, or its host should
+      - The journal can be read by root and by the members of the C(systemd-journal) and C(adm) groups, while a
+        O(log_path) file is 0600. So a container that prints secrets should not be supervised, or its host should
         keep those groups empty.
       - See the description for what switching between the two does to the container.
     type: str

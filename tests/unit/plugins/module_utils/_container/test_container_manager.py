@@ -159,13 +159,13 @@ def test_a_rootfs_still_to_be_unpacked_fails_for_real_and_warns_in_check_mode(si
     assert caught.value.msg.startswith("bundle: the root filesystem %s/rootfs" % bundle) and sim.mutating() == []
 
 
-def test_a_log_directory_still_to_be_made_fails_for_real_and_warns_in_check_mode(sim: SimulatedRunc, tmp_path: Path,
-                                                                                bundle: Path) -> None:
+def test_a_log_directory_still_to_be_made_fails_for_real_and_warns_in_check_mode(
+        sim: SimulatedRunc, tmp_path: Path, bundle: Path) -> None:
     log_path = str(tmp_path / "logs" / "web.log")  # an earlier task makes tmp_path/logs; check mode skipped it
     planned = manage(sim, options(tmp_path / "root", bundle, log_path=log_path), check_mode=True)
     assert planned["actions"] == ["create", "start"] and sim.mutating() == []
-    assert any(w.startswith("log_path: directory %s/logs does not exist" % tmp_path) and "check mode" in w
-               for w in planned["warnings"])
+    expected = "log_path: directory %s/logs does not exist" % tmp_path
+    assert any(w.startswith(expected) and "check mode" in w for w in planned["warnings"])
     with pytest.raises(ContainerTaskError) as caught:
         manage(sim, options(tmp_path / "root", bundle, log_path=log_path))
     assert caught.value.msg.startswith("log_path: directory %s/logs does not exist" % tmp_path)
