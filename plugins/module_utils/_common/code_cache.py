@@ -97,19 +97,17 @@ class _CachedLoader:
     """The zip importer's module, executed from cached code (a loader as importlib takes it; importlib.abc
     is not imported: it would cost about as much as it saves)."""
 
-    def __init__(self, inner: zipimport.zipimporter, cache: CodeCache) -> None:
+    def __init__(self, inner: zipimport.zipimporter, cache: CodeCache, filename: str) -> None:
         self.inner = inner
         self.cache = cache
+        self.filename = filename
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> t.Optional[types.ModuleType]:
         return None
 
     def exec_module(self, module: types.ModuleType) -> None:
-        name = module.__name__
-        source = self.inner.get_source(name)
-        # named by its place in the collection, not in this task's temporary zip: the same for every task
-        filename = name.replace(".", "/") + ("/__init__.py" if self.inner.is_package(name) else ".py")
-        exec(self.cache.code(filename, (source or "").encode("utf-8")), module.__dict__)  # pylint: disable=exec-used
+        source = self.inner.get_source(module.__name__)
+        exec(self.cache.code(self.filename, (source or "").encode("utf-8")), module.__dict__)  # pylint: disable=exec-used
 
     def get_source(self, name: str) -> t.Optional[str]:  # tracebacks show the source lines
         return self.inner.get_source(name)
@@ -140,8 +138,10 @@ class CachedFinder:
             except zipimport.ZipImportError:
                 continue  # not in this part of the zip
             where = os.path.join(importer.archive, importer.prefix, tail)
+            # the code is named by its place in the collection, not in this task's temporary zip: the same in every task
+            filename = fullname.replace(".", "/") + ("/__init__.py" if package else ".py")
             spec = importlib.util.spec_from_loader(
-                fullname, _CachedLoader(importer, self.cache),
+                fullname, _CachedLoader(importer, self.cache, filename),
                 origin=os.path.join(where, "__init__.py") if package else where + ".py", is_package=package)
             if spec is not None:
                 spec.has_location = True  # __file__, as the zip importer sets it

@@ -142,8 +142,9 @@ def _existing(dir_fd: int, name: str) -> t.Optional[os.stat_result]:
         return None
 
 
-def write_file(root_fd: int, path: str, source: t.BinaryIO, size: int) -> None:
-    """Write ``size`` bytes of ``source`` to ``path`` inside the root: a new file renamed into place."""
+def write_file(root_fd: int, path: str, source: t.BinaryIO, size: int, mode: t.Optional[int] = None) -> None:
+    """Write ``size`` bytes of ``source`` to ``path`` inside the root: a new file renamed into place, with ``mode``
+    (by default the replaced file's mode, or 0600 for a new file)."""
     dir_fd, name = resolve_in_root(root_fd, path)
     temp = ".%s.%s.ocitools" % (name[:200], binascii.hexlify(os.urandom(6)).decode("ascii"))
     try:
@@ -151,7 +152,8 @@ def write_file(root_fd: int, path: str, source: t.BinaryIO, size: int) -> None:
         if old is not None and stat.S_ISDIR(old.st_mode):
             raise RootfsIOError("%s is a directory" % path)
         owner = old if old is not None and stat.S_ISREG(old.st_mode) else os.fstat(dir_fd)
-        mode = stat.S_IMODE(old.st_mode) if old is not None and stat.S_ISREG(old.st_mode) else 0o600
+        if mode is None:
+            mode = stat.S_IMODE(old.st_mode) if old is not None and stat.S_ISREG(old.st_mode) else 0o600
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600,
                      dir_fd=dir_fd)
         try:
@@ -172,18 +174,26 @@ def write_file(root_fd: int, path: str, source: t.BinaryIO, size: int) -> None:
         os.close(dir_fd)
 
 
-def read_file(root_fd: int, path: str, sink: t.BinaryIO) -> int:
-    """Copy the regular file ``path`` inside the root to ``sink``; returns the byte count."""
+def open_in_root(root_fd: int, path: str) -> t.Optional[int]:
+    """A read-only descriptor of what is at ``path`` inside the root (links resolved there), None when nothing is;
+    the caller checks what it is (a directory, a FIFO and a regular file all open)."""
     dir_fd, name = resolve_in_root(root_fd, path)
     try:
-        # O_NONBLOCK: opening a FIFO must not hang; it is refused just below.
-        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
+        # O_NONBLOCK: opening a FIFO must not hang; O_NOFOLLOW: the name became a link meanwhile
+        return os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
     except FileNotFoundError:
-        raise RootfsIOError("%s does not exist in the container" % path)
+        return None
     except OSError as exc:
         raise RootfsIOError("%s: %s" % (path, exc.strerror or exc))
     finally:
         os.close(dir_fd)
+
+
+def read_file(root_fd: int, path: str, sink: t.BinaryIO) -> int:
+    """Copy the regular file ``path`` inside the root to ``sink``; returns the byte count."""
+    fd = open_in_root(root_fd, path)
+    if fd is None:
+        raise RootfsIOError("%s does not exist in the container" % path)
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise RootfsIOError("%s is not a regular file" % path)

@@ -26,6 +26,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._systemd.names impor
     UNIT_SUFFIX,
     SystemdPlaces,
     unit_name,
+    unit_path,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.systemctl import Systemctl, UnitStatus
 from ansible_collections.ocitools.runc.plugins.module_utils._systemd.policy import ServicePolicy
@@ -87,7 +88,7 @@ class Supervision:
         self.container_id = container_id
         self.places = places
         self.unit = unit_name(container_id)
-        self.path = os.path.join(places.unit_dir, self.unit)
+        self.path = unit_path(container_id, places.unit_dir)
 
     def systemd_runs(self) -> bool:
         return os.path.isdir(self.places.runtime_dir)

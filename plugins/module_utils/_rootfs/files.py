@@ -6,8 +6,8 @@
 A path in a root filesystem means a path in the container: a symbolic link there (``/etc/hosts -> /x``) must not
 aim a write by root on the host at the host's own files. Paths are resolved inside the rootfs the way the
 connection plugin does (``_connection/rootfs_io.py``: one component at a time, links resolved in the root, never
-above it). A file is written anew (a temporary file beside it, renamed over it) only when its content differs,
-and its mode is then set; a file whose content is right but whose mode is not is only ``chmod``-ed.
+above it). A file is written anew (a temporary file with its mode, renamed over it) only when its content differs;
+a file whose content is right but whose mode is not is only ``chmod``-ed.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from ansible_collections.ocitools.runc.plugins.module_utils._common.difference i
 from ansible_collections.ocitools.runc.plugins.module_utils._common.errors import TaskError
 from ansible_collections.ocitools.runc.plugins.module_utils._connection.rootfs_io import (
     RootfsIOError,
-    resolve_in_root,
+    open_in_root,
     write_file,
 )
 from ansible_collections.ocitools.runc.plugins.module_utils._runc.client import Runc
@@ -96,22 +96,8 @@ def planned_action(found: FoundFile, wanted: WantedFile) -> t.Optional[str]:
     return None
 
 
-def _open_in_root(root_fd: int, path: str) -> t.Optional[int]:
-    """A read-only fd on what is at ``path`` in the root (its links resolved there); None when nothing is."""
-    dir_fd, name = resolve_in_root(root_fd, path)
-    try:
-        # O_NONBLOCK: opening a FIFO must not hang; O_NOFOLLOW: the name was swapped for a link meanwhile
-        return os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dir_fd)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:  # a socket (ENXIO), a link put there meanwhile (ELOOP)
-        raise RootfsIOError("%s: %s" % (path, exc.strerror or exc)) from None
-    finally:
-        os.close(dir_fd)
-
-
 def _found(root_fd: int, path: str) -> FoundFile:
-    fd = _open_in_root(root_fd, path)
+    fd = open_in_root(root_fd, path)
     if fd is None:
         return FoundFile("absent")
     info = os.fstat(fd)
@@ -123,9 +109,9 @@ def _found(root_fd: int, path: str) -> FoundFile:
 
 
 def _chmod(root_fd: int, path: str, mode: int) -> None:
-    fd = _open_in_root(root_fd, path)
+    fd = open_in_root(root_fd, path)
     if fd is None:
-        raise RootfsIOError("%s: gone while it was written" % path)
+        raise RootfsIOError("%s: gone before its mode was set" % path)
     try:
         os.fchmod(fd, mode)
     finally:
@@ -146,8 +132,9 @@ def _converge_one(root_fd: int, item: WantedFile, check_mode: bool, changed: t.L
     if check_mode:
         return
     if action == "write":
-        write_file(root_fd, item.path, io.BytesIO(item.content), len(item.content))
-    _chmod(root_fd, item.path, item.mode)
+        write_file(root_fd, item.path, io.BytesIO(item.content), len(item.content), mode=item.mode)
+    else:
+        _chmod(root_fd, item.path, item.mode)
 
 
 def _side(found: FoundFile) -> t.Any:

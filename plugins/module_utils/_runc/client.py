@@ -219,9 +219,13 @@ class Runc:
         self._call(["delete", *flags, validate_container_id(container_id)], timeout=timeout)
 
     def kill(self, container_id: str, options: t.Optional[KillOptions] = None, timeout: t.Optional[float] = None) -> None:
-        """``runc kill``; SIGTERM to the container's init without ``options``."""
-        flags, signal = (options.args(), options.signal_arg()) if options is not None else ([], "SIGTERM")
-        self._call(["kill", *flags, validate_container_id(container_id), signal], timeout=timeout)
+        """``runc kill``; without ``options``, KillOptions' defaults (SIGTERM to the container's init)."""
+        if options is None:
+            from ansible_collections.ocitools.runc.plugins.module_utils._runc.options import KillOptions
+
+            options = KillOptions()
+        argv = ["kill", *options.args(), validate_container_id(container_id), options.signal_arg()]
+        self._call(argv, timeout=timeout)
 
     def pause(self, container_id: str, timeout: t.Optional[float] = None) -> None:
         self._call(["pause", validate_container_id(container_id)], timeout=timeout)
